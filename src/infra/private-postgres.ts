@@ -1,0 +1,82 @@
+/**
+ * A throwaway PostgreSQL cluster in a temp dir: initdb + postgres as a child process.
+ * initdb refuses to run as root, so as root the server runs as the `postgres` OS user.
+ * Starts in about a second; removed again on stop().
+ */
+import { execFileSync, spawnSync } from 'node:child_process';
+import { chownSync, existsSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import pg from 'pg';
+import { freePort, startManaged, waitFor } from './processes';
+
+export interface PrivatePostgres {
+  /** Superuser URL (database `postgres`). */
+  url: string;
+  stop(): Promise<void>;
+}
+
+function pgBinDir(): string {
+  const explicit = process.env.PG_BIN_DIR;
+  if (explicit) return explicit;
+  const onPath = spawnSync('sh', ['-c', 'command -v initdb'], { encoding: 'utf8' }).stdout.trim();
+  if (onPath) return path.dirname(onPath);
+  const debianRoot = '/usr/lib/postgresql';
+  if (existsSync(debianRoot)) {
+    const versions = readdirSync(debianRoot).sort((a, b) => Number(b) - Number(a));
+    for (const v of versions) if (existsSync(path.join(debianRoot, v, 'bin', 'initdb'))) return path.join(debianRoot, v, 'bin');
+  }
+  throw new Error(
+    'PostgreSQL server binaries (initdb, postgres) not found. Install PostgreSQL 15 (e.g. `apt-get install postgresql`), ' +
+      'set PG_BIN_DIR to their folder, or set DATABASE_URL to an existing database.',
+  );
+}
+
+function runAsIds(): { uid?: number; gid?: number } {
+  if (process.getuid?.() !== 0) return {};
+  const uid = Number(execFileSync('id', ['-u', 'postgres'], { encoding: 'utf8' }).trim());
+  const gid = Number(execFileSync('id', ['-g', 'postgres'], { encoding: 'utf8' }).trim());
+  if (!Number.isFinite(uid)) throw new Error('Running as root needs a `postgres` OS user to own the private cluster.');
+  return { uid, gid };
+}
+
+export async function startPrivatePostgres(): Promise<PrivatePostgres> {
+  const bin = pgBinDir();
+  const ids = runAsIds();
+  const dir = mkdtempSync(path.join(tmpdir(), 'rcsync-pg-'));
+  if (ids.uid !== undefined) chownSync(dir, ids.uid, ids.gid!);
+  const dataDir = path.join(dir, 'data');
+  const init = spawnSync(path.join(bin, 'initdb'), ['-D', dataDir, '-U', 'postgres', '--auth=trust', '-E', 'UTF8', '--no-sync', '--locale=C'], {
+    ...ids,
+    encoding: 'utf8',
+  });
+  if (init.status !== 0) {
+    rmSync(dir, { recursive: true, force: true });
+    throw new Error(`initdb failed: ${init.stderr || init.error}`);
+  }
+  const port = await freePort();
+  const proc = startManaged(
+    path.join(bin, 'postgres'),
+    ['-D', dataDir, '-p', String(port), '-k', dir, '-c', 'listen_addresses=127.0.0.1', '-c', 'fsync=off', '-c', 'max_connections=300', '-c', 'full_page_writes=off'],
+    { ...ids },
+  );
+  const url = `postgres://postgres@127.0.0.1:${port}/postgres`;
+  await waitFor(
+    `private Postgres on port ${port}`,
+    async () => {
+      const client = new pg.Client({ connectionString: url });
+      await client.connect();
+      await client.end();
+      return true;
+    },
+    30_000,
+    proc,
+  );
+  return {
+    url,
+    async stop() {
+      await proc.stop('SIGINT'); // "fast" shutdown: rolls back open transactions, exits promptly
+      rmSync(dir, { recursive: true, force: true });
+    },
+  };
+}

@@ -1,0 +1,65 @@
+/**
+ * One local Temporal dev server (with its Web UI unless headless), for tests and the demo.
+ * We start the CLI ourselves instead of TestWorkflowEnvironment.createLocal() because the
+ * SDK waits only 5 s for readiness, too short on a 2-core machine.
+ */
+import { Connection } from '@temporalio/client';
+import { findTemporalCli, NO_TEMPORAL_CLI_HELP } from './temporal-cli';
+import { freePort, startManaged, waitFor } from './processes';
+
+export interface DevServerOptions {
+  headless?: boolean;
+  /** Dynamic config, e.g. { 'limit.historyCount.suggestContinueAsNew': 200 } so tests can see continue-as-new. */
+  dynamicConfig?: Record<string, string | number | boolean>;
+  readyTimeoutMs?: number;
+  log?: (line: string) => void;
+}
+
+export interface DevServer {
+  address: string;
+  uiUrl?: string;
+  stop(): Promise<void>;
+}
+
+export async function startTemporalDevServer(options: DevServerOptions = {}): Promise<DevServer> {
+  const log = options.log ?? ((line: string) => console.error(line));
+  const cli = await findTemporalCli(log);
+  const dynamicArgs = Object.entries(options.dynamicConfig ?? {}).flatMap(([k, v]) => [
+    '--dynamic-config-value',
+    `${k}=${typeof v === 'string' ? JSON.stringify(v) : v}`,
+  ]);
+  if (!cli) return downloadFallback(options, dynamicArgs, log);
+
+  const port = await freePort();
+  const uiPort = options.headless ? undefined : await freePort();
+  const args = ['server', 'start-dev', '--ip', '127.0.0.1', '--port', String(port), '--log-level', 'error', ...dynamicArgs];
+  args.push(...(uiPort ? ['--ui-port', String(uiPort)] : ['--headless']));
+  const proc = startManaged(cli, args);
+  const address = `127.0.0.1:${port}`;
+  await waitFor(
+    `Temporal dev server at ${address}`,
+    async () => {
+      const connection = await Connection.connect({ address, connectTimeout: 2_000 });
+      try {
+        await connection.workflowService.getSystemInfo({});
+        return true;
+      } finally {
+        await connection.close();
+      }
+    },
+    options.readyTimeoutMs ?? 90_000,
+    proc,
+  );
+  return { address, uiUrl: uiPort ? `http://127.0.0.1:${uiPort}` : undefined, stop: () => proc.stop() };
+}
+
+/** On a machine with internet and no Go: let the SDK download and run the dev server. */
+async function downloadFallback(options: DevServerOptions, extraArgs: string[], log: (l: string) => void): Promise<DevServer> {
+  if (process.env.RCSYNC_ALLOW_DOWNLOAD !== '1') throw new Error(NO_TEMPORAL_CLI_HELP);
+  log('Downloading the Temporal dev server through the Temporal SDK...');
+  const { TestWorkflowEnvironment } = await import('@temporalio/testing');
+  const uiPort = options.headless ? undefined : await freePort();
+  const env = await TestWorkflowEnvironment.createLocal({ server: { ip: '127.0.0.1', ui: !options.headless, uiPort, extraArgs } });
+  const address = env.connection.options.address;
+  return { address, uiUrl: uiPort ? `http://127.0.0.1:${uiPort}` : undefined, stop: () => env.teardown() };
+}

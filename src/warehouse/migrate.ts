@@ -1,0 +1,70 @@
+/**
+ * Versioned schema migrations: numbered SQL files in ./migrations, applied in order,
+ * each in its own transaction and recorded with a checksum. An advisory lock makes
+ * concurrent workers starting at once take turns instead of racing.
+ */
+import { createHash } from 'node:crypto';
+import { readdirSync, readFileSync } from 'node:fs';
+import path from 'node:path';
+import type { Pool } from 'pg';
+
+const MIGRATIONS_DIR = path.join(__dirname, 'migrations');
+const LOCK_KEY = 0x72637379; // 'rcsy': one lock id for "schema migration in progress"
+
+export interface Migration {
+  version: number;
+  name: string;
+  sql: string;
+  checksum: string;
+}
+
+export function loadMigrations(dir = MIGRATIONS_DIR): Migration[] {
+  const files = readdirSync(dir).filter((f) => f.endsWith('.sql')).sort();
+  const seen = new Set<number>();
+  return files.map((file) => {
+    const match = /^(\d+)_([\w-]+)\.sql$/.exec(file);
+    if (!match) throw new Error(`Migration file name ${file} must look like 001_description.sql`);
+    const version = Number(match[1]);
+    if (seen.has(version)) throw new Error(`Two migrations share version ${version}`);
+    seen.add(version);
+    const sql = readFileSync(path.join(dir, file), 'utf8');
+    return { version, name: match[2], sql, checksum: createHash('sha256').update(sql).digest('hex') };
+  });
+}
+
+/** Applies pending migrations; returns the versions applied now. */
+export async function migrate(pool: Pool, migrations = loadMigrations()): Promise<number[]> {
+  const client = await pool.connect();
+  try {
+    await client.query('SELECT pg_advisory_lock($1)', [LOCK_KEY]);
+    await client.query(`CREATE SCHEMA IF NOT EXISTS ringcentral;
+      CREATE TABLE IF NOT EXISTS ringcentral.schema_migrations (
+        version integer PRIMARY KEY, name text NOT NULL, checksum text NOT NULL,
+        applied_at timestamptz NOT NULL DEFAULT now())`);
+    const { rows } = await client.query<{ version: number; checksum: string }>('SELECT version, checksum FROM ringcentral.schema_migrations');
+    const applied = new Map(rows.map((r) => [r.version, r.checksum]));
+    for (const [version, checksum] of applied) {
+      const local = migrations.find((m) => m.version === version);
+      if (local && local.checksum !== checksum) {
+        throw new Error(`Migration ${version}_${local.name} was edited after it was applied; add a new migration instead.`);
+      }
+    }
+    const done: number[] = [];
+    for (const m of migrations.filter((m) => !applied.has(m.version))) {
+      await client.query('BEGIN');
+      try {
+        await client.query(m.sql);
+        await client.query('INSERT INTO ringcentral.schema_migrations (version, name, checksum) VALUES ($1, $2, $3)', [m.version, m.name, m.checksum]);
+        await client.query('COMMIT');
+        done.push(m.version);
+      } catch (err) {
+        await client.query('ROLLBACK');
+        throw new Error(`Migration ${m.version}_${m.name} failed and was rolled back: ${(err as Error).message}`);
+      }
+    }
+    return done;
+  } finally {
+    await client.query('SELECT pg_advisory_unlock($1)', [LOCK_KEY]).catch(() => undefined);
+    client.release();
+  }
+}
