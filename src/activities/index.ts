@@ -1,17 +1,26 @@
 /**
  * All activities, built by one factory that receives their dependencies
  * (Temporal's activities-dependency-injection pattern). Workflows import only the type.
+ * Activities return counts, cursors and times: never records, names or numbers.
  */
-import type { Pool } from '../warehouse/db';
+import { callLogActivities } from './call-log';
+import type { ActivityDeps } from './deps';
+import { dimensionActivities } from './dimension';
 import { healthCheckActivities } from './health-check';
+import { messageActivities } from './messages';
+import { runActivities } from './runs';
+import { snapshotActivities } from './snapshots';
 
-export interface ActivityDeps {
-  pool: Pool;
-}
+export type { ActivityDeps } from './deps';
 
 export function createActivities(deps: ActivityDeps) {
   return {
     ...healthCheckActivities(deps),
+    ...runActivities(deps),
+    ...snapshotActivities(deps),
+    ...callLogActivities(deps),
+    ...messageActivities(deps),
+    ...dimensionActivities(deps),
   };
 }
 

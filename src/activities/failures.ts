@@ -1,0 +1,33 @@
+/**
+ * Turns our errors into Temporal failures with the right retry behaviour:
+ * rate-limit waits hand the worker slot back until the budget frees up; permission and
+ * bad-request errors fail fast; transient ones retry with the activity's backoff.
+ */
+import { ApplicationFailure } from '@temporalio/activity';
+import { RateLimitWait } from '../ratelimit/governor';
+import { RingCentralError } from '../ringcentral/errors';
+
+export async function withFailureMapping<T>(fn: () => Promise<T>): Promise<T> {
+  try {
+    return await fn();
+  } catch (err) {
+    throw toFailure(err);
+  }
+}
+
+export function toFailure(err: unknown): unknown {
+  if (err instanceof RateLimitWait) {
+    return ApplicationFailure.create({ type: 'RateLimitWait', message: err.message, nextRetryDelay: err.waitMs });
+  }
+  if (err instanceof RingCentralError) {
+    const nonRetryable = err.kind === 'permission' || err.kind === 'bad_request';
+    return ApplicationFailure.create({
+      type: `RingCentral.${err.kind}`,
+      message: err.message,
+      nonRetryable,
+      nextRetryDelay: err.details.retryAfterMs,
+      details: [{ status: err.details.status, errorCode: err.details.errorCode, permission: err.details.permission }],
+    });
+  }
+  return err;
+}

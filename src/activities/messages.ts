@@ -1,0 +1,124 @@
+/**
+ * One extension's message store. Backfill pages the message store by creation-date window;
+ * incremental runs use RingCentral's message-sync (ISync) token, checkpointed per
+ * extension, which also reports messages changed or deleted after we first saw them.
+ */
+import { Context } from '@temporalio/activity';
+import { messageStore, messageSync, type Window } from '../streams/endpoints';
+import { paginate, type PageCursor } from '../streams/paginate';
+import { RingCentralError } from '../ringcentral/errors';
+import type { RingCentralAccount } from '../ringcentral/client';
+import { deleteCheckpoint, inTransaction, readCheckpoint, writeCheckpoint } from '../warehouse/checkpoints';
+import { upsertMessages } from '../warehouse/records';
+import { DEFAULT_EXTRACTION_SETTINGS, requireRc, type ActivityDeps } from './deps';
+import { withFailureMapping } from './failures';
+import type { StreamCounts } from './call-log';
+
+export interface ExtensionMessagesInput {
+  accountKey: string;
+  extensionId: number;
+  /** Creation-time window paged from the message store (backfill, or the first sync of an extension). */
+  window: Window;
+  /** 'backfill': the window only. 'sync': ISync from the stored token, or FSync + window when there is none. */
+  mode: 'backfill' | 'sync';
+}
+
+export interface ExtensionMessagesResult extends StreamCounts {
+  /** The extension was deleted since it was listed: recorded, not a failure. */
+  extensionGone: boolean;
+}
+
+interface SyncCursor {
+  syncToken: string;
+}
+
+export function messageActivities(deps: ActivityDeps) {
+  return {
+    async syncExtensionMessages(input: ExtensionMessagesInput): Promise<ExtensionMessagesResult> {
+      return withFailureMapping(async () => {
+        const rc = requireRc(deps).forAccount(input.accountKey);
+        try {
+          if (input.mode === 'sync') return { ...(await incremental(deps, rc, input)), extensionGone: false };
+          return { ...(await pageWindow(deps, rc, input, true)), extensionGone: false };
+        } catch (err) {
+          if (err instanceof RingCentralError && err.kind === 'not_found') {
+            await deleteCheckpoint(deps.pool, { accountId: input.accountKey, stream: 'messages', scope: String(input.extensionId) });
+            return { pages: 0, records: 0, written: 0, extensionGone: true };
+          }
+          throw err;
+        }
+      });
+    },
+
+    /** Extension ids of a run's snapshot whose message stores are synced, in pages (fan-out input). */
+    async listMessageExtensions(input: { runId: string; afterId: number; limit: number }): Promise<number[]> {
+      const s = { ...DEFAULT_EXTRACTION_SETTINGS, ...deps.settings };
+      const { rows } = await deps.pool.query<{ extension_id: number }>(
+        `SELECT extension_id FROM ringcentral.extension_snapshot
+          WHERE run_id = $1 AND extension_id > $2 AND type = ANY($3) AND status = ANY($4)
+          ORDER BY extension_id LIMIT $5`,
+        [input.runId, input.afterId, s.messageExtensionTypes, s.messageExtensionStatuses, input.limit],
+      );
+      return rows.map((r) => r.extension_id);
+    },
+  };
+}
+
+async function pageWindow(deps: ActivityDeps, rc: RingCentralAccount, input: ExtensionMessagesInput, keepDoneMarker: boolean): Promise<StreamCounts> {
+  const { accountKey: accountId, extensionId, window } = input;
+  const key = { accountId, stream: 'messages', scope: `${extensionId}:${window.from}/${window.to}` };
+  const cursor = await readCheckpoint<PageCursor | { done: true }>(deps.pool, key);
+  if (cursor && 'done' in cursor) return { pages: 0, records: 0, written: 0, skipped: true };
+  const ctx = Context.current();
+  let written = 0;
+  const totals = await paginate(rc, messageStore, { ...window, extensionId }, cursor ?? { page: 1 }, async (page, fetched) => {
+    await inTransaction(deps.pool, async (db) => {
+      written += await upsertMessages(db, accountId, extensionId, page.records);
+      if (page.next) await writeCheckpoint(db, key, page.next);
+      else if (keepDoneMarker) await writeCheckpoint(db, key, { done: true });
+      else await deleteCheckpoint(db, key);
+    });
+    ctx.heartbeat({ stream: 'messages', extensionId, page: fetched.page });
+  });
+  return { ...totals, written };
+}
+
+async function incremental(deps: ActivityDeps, rc: RingCentralAccount, input: ExtensionMessagesInput): Promise<StreamCounts> {
+  const { accountKey: accountId, extensionId } = input;
+  const key = { accountId, stream: 'messages', scope: String(extensionId) };
+  const cursor = await readCheckpoint<SyncCursor>(deps.pool, key);
+  if (cursor) {
+    try {
+      const body = await rc.get(messageSync.rateGroup, messageSync.path(extensionId), { syncType: 'ISync', syncToken: cursor.syncToken });
+      const { records, syncToken } = parseSync(messageSync.path(extensionId), body);
+      const written = await inTransaction(deps.pool, async (db) => {
+        const n = await upsertMessages(db, accountId, extensionId, records);
+        await writeCheckpoint(db, key, { syncToken });
+        return n;
+      });
+      return { pages: 1, records: records.length, written };
+    } catch (err) {
+      // MSG-333: the token is too old; start over with a full sync below.
+      if (!(err instanceof RingCentralError && err.kind === 'sync_token_expired')) throw err;
+      await deleteCheckpoint(deps.pool, key);
+    }
+  }
+  // Full sync: take the token first, so changes made while we page the window are in the next ISync.
+  const body = await rc.get(messageSync.rateGroup, messageSync.path(extensionId), { syncType: 'FSync', dateFrom: input.window.to });
+  const { records, syncToken } = parseSync(messageSync.path(extensionId), body);
+  const paged = await pageWindow(deps, rc, input, false);
+  const written = await inTransaction(deps.pool, async (db) => {
+    const n = await upsertMessages(db, accountId, extensionId, records);
+    await writeCheckpoint(db, key, { syncToken });
+    return n;
+  });
+  return { pages: paged.pages + 1, records: paged.records + records.length, written: paged.written + written };
+}
+
+function parseSync(path: string, body: unknown): { records: Record<string, unknown>[]; syncToken: string } {
+  const b = body as { records?: unknown; syncInfo?: { syncToken?: unknown } } | undefined;
+  if (!b || !Array.isArray(b.records) || typeof b.syncInfo?.syncToken !== 'string') {
+    throw new RingCentralError('malformed', `${path}: sync response lacks records or syncInfo.syncToken`, { endpoint: path });
+  }
+  return { records: b.records as Record<string, unknown>[], syncToken: b.syncInfo.syncToken };
+}

@@ -1,0 +1,125 @@
+/** sync, backfill, status, cancel: start and watch the account's workflows. */
+import type { Command } from 'commander';
+import { WorkflowExecutionAlreadyStartedError, WorkflowNotFoundError } from '@temporalio/client';
+import { accountSyncWorkflow, backfillWorkflow } from '../../workflows';
+import { connectTemporal } from '../connect';
+import { EXIT, fail } from '../errors';
+import { followWorkflow } from '../progress';
+import { checkAccount, parseDuration, parseRange, parseStreams } from '../validate';
+
+export const syncWorkflowIdPrefix = (account: string) => `sync-${account}`;
+
+function print(json: boolean | undefined, value: unknown, text: string) {
+  console.log(json ? JSON.stringify(value) : text);
+}
+
+export function registerRuns(program: Command) {
+  program
+    .command('sync')
+    .description('Sync one account now (skipped if a sync of the account is already running)')
+    .option('-a, --account <key>', 'account key', 'default')
+    .option('--initial-lookback <duration>', 'first sync only: how far back to start', '1d')
+    .option('--wait', 'show progress and wait for the result')
+    .option('--json', 'machine-readable output')
+    .action(async (opts: { account: string; initialLookback: string; wait?: boolean; json?: boolean }) => {
+      const account = checkAccount(opts.account);
+      const initialLookbackMs = parseDuration('--initial-lookback', opts.initialLookback);
+      const { client, config, connection } = await connectTemporal();
+      const workflowId = `${syncWorkflowIdPrefix(account)}-manual-${new Date().toISOString()}`;
+      const handle = await client.workflow.start(accountSyncWorkflow, { taskQueue: config.taskQueue, workflowId, args: [{ accountKey: account, initialLookbackMs }] });
+      if (!opts.wait) {
+        print(opts.json, { workflowId }, `Started ${workflowId}. Follow it with: rcsync status ${workflowId}`);
+        return connection.close();
+      }
+      const result = await followWorkflow<Awaited<ReturnType<typeof accountSyncWorkflow>>>(client, handle);
+      print(opts.json, result, result.phase === 'skipped' ? `Skipped: sync ${result.heldBy} of account ${account} is still running.` : `Sync done: ${JSON.stringify(result.counts)}`);
+      await connection.close();
+    });
+
+  program
+    .command('backfill')
+    .description('Backfill a date range (resumable: running the same range again continues or changes nothing)')
+    .requiredOption('--from <date>', 'start, YYYY-MM-DD or ISO-8601 (inclusive)')
+    .requiredOption('--to <date>', 'end, YYYY-MM-DD or ISO-8601 (exclusive)')
+    .option('-a, --account <key>', 'account key', 'default')
+    .option('--streams <list>', 'comma-separated: call_log,messages', 'call_log,messages')
+    .option('--window <duration>', 'call-log window size', '1d')
+    .option('--wait', 'show progress and wait for the result')
+    .option('--json', 'machine-readable output')
+    .action(async (opts: { account: string; from: string; to: string; streams: string; window: string; wait?: boolean; json?: boolean }) => {
+      const range = parseRange(opts.from, opts.to);
+      const streams = parseStreams(opts.streams);
+      const windowMs = parseDuration('--window', opts.window);
+      const account = checkAccount(opts.account);
+      const { client, config, connection } = await connectTemporal();
+      // The same range and streams map to the same id: a second start joins the first.
+      const workflowId = `backfill-${account}-${range.from}-${range.to}-${streams.join('+')}`;
+      let handle;
+      try {
+        handle = await client.workflow.start(backfillWorkflow, { taskQueue: config.taskQueue, workflowId, args: [{ accountKey: account, ...range, streams, windowMs }] });
+      } catch (err) {
+        if (!(err instanceof WorkflowExecutionAlreadyStartedError)) throw err;
+        handle = client.workflow.getHandle(workflowId);
+        if (!opts.wait) fail(`This backfill is already running as ${workflowId}: follow it with \`rcsync status ${workflowId}\`.`, EXIT.failed);
+      }
+      if (!opts.wait) {
+        print(opts.json, { workflowId }, `Started ${workflowId}. Follow it with: rcsync status ${workflowId}`);
+        return connection.close();
+      }
+      const result = await followWorkflow(client, handle);
+      print(opts.json, result, `Backfill done: ${JSON.stringify(result)}`);
+      await connection.close();
+    });
+
+  program
+    .command('status [workflowId]')
+    .description('Show a run\'s progress (follow it with --wait), or list recent runs')
+    .option('--wait', 'follow until it finishes')
+    .option('--json', 'machine-readable output')
+    .action(async (workflowId: string | undefined, opts: { wait?: boolean; json?: boolean }) => {
+      const { client, connection } = await connectTemporal();
+      try {
+        if (!workflowId) {
+          const rows = [];
+          for await (const wf of client.workflow.list({ query: `TaskQueue = '${process.env.TEMPORAL_TASK_QUEUE || 'rcsync'}' ORDER BY StartTime DESC` })) {
+            if (wf.workflowId.includes('/')) continue; // children are shown through their parents
+            rows.push({ workflowId: wf.workflowId, type: wf.type, status: wf.status.name, started: wf.startTime.toISOString() });
+            if (rows.length >= 20) break;
+          }
+          print(opts.json, rows, rows.map((r) => `${r.status.padEnd(11)} ${r.started}  ${r.workflowId}`).join('\n') || 'No runs yet.');
+          return;
+        }
+        const handle = client.workflow.getHandle(workflowId);
+        const description = await handle.describe().catch((err) => {
+          if (err instanceof WorkflowNotFoundError) fail(`No workflow ${workflowId}: list runs with \`rcsync status\`.`);
+          throw err;
+        });
+        if (opts.wait) {
+          const result = await followWorkflow(client, handle);
+          print(opts.json, result, JSON.stringify(result));
+          return;
+        }
+        const progress = description.status.name === 'RUNNING' ? await handle.query('progress').catch(() => undefined) : undefined;
+        print(opts.json, { workflowId, status: description.status.name, progress }, `${workflowId}: ${description.status.name}${progress ? ` ${JSON.stringify(progress)}` : ''}`);
+      } finally {
+        await connection.close();
+      }
+    });
+
+  program
+    .command('cancel <workflowId>')
+    .description('Cancel a sync or backfill; in-flight pages finish or roll back, and a later run resumes')
+    .option('--json', 'machine-readable output')
+    .action(async (workflowId: string, opts: { json?: boolean }) => {
+      const { client, connection } = await connectTemporal();
+      try {
+        await client.workflow.getHandle(workflowId).cancel().catch((err) => {
+          if (err instanceof WorkflowNotFoundError) fail(`No running workflow ${workflowId}: list runs with \`rcsync status\`.`);
+          throw err;
+        });
+        print(opts.json, { workflowId, cancelRequested: true }, `Cancellation requested for ${workflowId}.`);
+      } finally {
+        await connection.close();
+      }
+    });
+}

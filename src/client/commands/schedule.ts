@@ -1,0 +1,115 @@
+/** Temporal Schedules for recurring syncs: overlap SKIP, so one sync per account at a time. */
+import type { Command } from 'commander';
+import { ScheduleAlreadyRunning, ScheduleNotFoundError, ScheduleOverlapPolicy, type Client } from '@temporalio/client';
+import { accountSyncWorkflow } from '../../workflows';
+import { connectTemporal } from '../connect';
+import { EXIT, fail } from '../errors';
+import { checkAccount, parseDuration } from '../validate';
+import { syncWorkflowIdPrefix } from './runs';
+
+export const scheduleIdFor = (account: string) => `rcsync-sync-${account}`;
+
+async function withSchedule(account: string, fn: (client: Client, id: string) => Promise<unknown>, json?: boolean) {
+  const { client, connection } = await connectTemporal();
+  const id = scheduleIdFor(account);
+  try {
+    const out = await fn(client, id);
+    if (out !== undefined) console.log(json ? JSON.stringify(out) : typeof out === 'string' ? out : JSON.stringify(out, null, 2));
+  } catch (err) {
+    if (err instanceof ScheduleNotFoundError) fail(`No schedule for account "${account}": create it with \`rcsync schedule create --account ${account} --every 15m\`.`, EXIT.failed);
+    throw err;
+  } finally {
+    await connection.close();
+  }
+}
+
+export function registerSchedule(program: Command) {
+  const schedule = program.command('schedule').description('Manage the recurring sync of an account (Temporal Schedules)');
+  const accountOpt = ['-a, --account <key>', 'account key', 'default'] as const;
+
+  schedule
+    .command('create')
+    .description('Create the schedule: --every 15m or --cron "*/15 * * * *"')
+    .option(...accountOpt)
+    .option('--every <duration>', 'interval, e.g. 15m')
+    .option('--cron <expression>', 'cron expression (UTC)')
+    .option('--jitter <duration>', 'random delay per run, spreads load across accounts', '30s')
+    .option('--catchup-window <duration>', 'after an outage, still run a missed sync this late', '10m')
+    .option('--json', 'machine-readable output')
+    .action(async (opts: { account: string; every?: string; cron?: string; jitter: string; catchupWindow: string; json?: boolean }) => {
+      const account = checkAccount(opts.account);
+      if (!opts.every === !opts.cron) fail('Give exactly one of --every (e.g. 15m) or --cron (e.g. "*/15 * * * *").');
+      const every = opts.every ? parseDuration('--every', opts.every) : undefined;
+      const jitter = parseDuration('--jitter', opts.jitter);
+      const catchupWindow = parseDuration('--catchup-window', opts.catchupWindow);
+      await withSchedule(account, async (client, scheduleId) => {
+        const { taskQueue } = (await connectTemporal()).config;
+        await client.schedule
+          .create({
+            scheduleId,
+            spec: every ? { intervals: [{ every }], jitter } : { cronExpressions: [opts.cron!], jitter },
+            action: { type: 'startWorkflow', workflowType: accountSyncWorkflow, args: [{ accountKey: account }], taskQueue, workflowId: syncWorkflowIdPrefix(account) },
+            // SKIP: a sync still running when the next is due is not joined by a second one.
+            policies: { overlap: ScheduleOverlapPolicy.SKIP, catchupWindow },
+          })
+          .catch((err) => {
+            if (err instanceof ScheduleAlreadyRunning) fail(`A schedule for account "${account}" exists already: \`rcsync schedule describe --account ${account}\`.`, EXIT.failed);
+            throw err;
+          });
+        return opts.json ? { scheduleId } : `Created schedule ${scheduleId}.`;
+      }, opts.json);
+    });
+
+  schedule
+    .command('describe')
+    .option(...accountOpt)
+    .option('--json', 'machine-readable output')
+    .action(async (opts: { account: string; json?: boolean }) =>
+      withSchedule(opts.account, async (client, id) => {
+        const d = await client.schedule.getHandle(id).describe();
+        return {
+          scheduleId: id,
+          paused: d.state.paused,
+          note: d.state.note,
+          nextActionTimes: d.info.nextActionTimes.slice(0, 3),
+          running: d.info.runningActions.map((a) => a.workflow.workflowId),
+          recent: d.info.recentActions.slice(-5).map((a) => ({ at: a.takenAt, workflowId: a.action.workflow.workflowId })),
+        };
+      }, opts.json),
+    );
+
+  for (const [name, description] of [
+    ['pause', 'Pause the schedule'],
+    ['unpause', 'Resume the schedule'],
+    ['trigger', 'Run a sync now through the schedule (skipped if one is running)'],
+    ['delete', 'Delete the schedule (running syncs continue)'],
+  ] as const) {
+    schedule
+      .command(name)
+      .description(description)
+      .option(...accountOpt)
+      .option('--json', 'machine-readable output')
+      .action(async (opts: { account: string; json?: boolean }) =>
+        withSchedule(opts.account, async (client, id) => {
+          const handle = client.schedule.getHandle(id);
+          if (name === 'pause') await handle.pause('paused from rcsync CLI');
+          if (name === 'unpause') await handle.unpause('unpaused from rcsync CLI');
+          // trigger() alone would use ALLOW_ALL and could start a second concurrent sync.
+          if (name === 'trigger') await handle.trigger(ScheduleOverlapPolicy.SKIP);
+          if (name === 'delete') await handle.delete();
+          return opts.json ? { scheduleId: id, [name]: true } : `${name}: ${id} done.`;
+        }, opts.json),
+      );
+  }
+
+  schedule
+    .command('list')
+    .option('--json', 'machine-readable output')
+    .action(async (opts: { json?: boolean }) => {
+      const { client, connection } = await connectTemporal();
+      const rows = [];
+      for await (const s of client.schedule.list()) if (s.scheduleId.startsWith('rcsync-sync-')) rows.push({ scheduleId: s.scheduleId, paused: s.state.paused });
+      console.log(opts.json ? JSON.stringify(rows) : rows.map((r) => `${r.scheduleId}${r.paused ? ' (paused)' : ''}`).join('\n') || 'No schedules.');
+      await connection.close();
+    });
+}

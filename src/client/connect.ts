@@ -1,0 +1,35 @@
+/** Connections for CLI commands, with errors that say what to fix. */
+import { Client, Connection } from '@temporalio/client';
+import { ConfigError, databaseUrl, temporalConfig, type TemporalConfig } from '../config';
+import { createPool, type Pool } from '../warehouse/db';
+import { EXIT, fail } from './errors';
+
+export async function connectTemporal(): Promise<{ client: Client; connection: Connection; config: TemporalConfig }> {
+  const config = temporalConfig();
+  try {
+    const connection = await Connection.connect({ address: config.address, connectTimeout: 5_000 });
+    await connection.workflowService.getSystemInfo({});
+    return { client: new Client({ connection, namespace: config.namespace }), connection, config };
+  } catch {
+    return fail(`Cannot reach Temporal at ${config.address}: start it (e.g. \`temporal server start-dev\`) or set TEMPORAL_ADDRESS.`, EXIT.usage);
+  }
+}
+
+export async function connectDatabase(): Promise<Pool> {
+  let url: string;
+  try {
+    url = databaseUrl();
+  } catch (err) {
+    if (err instanceof ConfigError) fail(err.message);
+    throw err;
+  }
+  const pool = createPool(url, 4);
+  try {
+    await pool.query('SELECT 1');
+  } catch (err) {
+    await pool.end().catch(() => undefined);
+    const host = new URL(url).host;
+    fail(`Cannot reach Postgres at ${host} (${(err as { code?: string }).code ?? 'connection failed'}): check DATABASE_URL.`);
+  }
+  return pool;
+}

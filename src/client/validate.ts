@@ -1,0 +1,54 @@
+/** Input checks for CLI commands: each failure is one line naming the problem and the fix. */
+import { ConfigError, loadAccounts } from '../config';
+import { BACKFILL_STREAMS, type BackfillStream } from '../workflows/backfill';
+import { fail } from './errors';
+
+/** RingCentral keeps call logs for 12 months (9 on some accounts). */
+export const RETENTION_MS = 365 * 24 * 3600_000;
+
+export function parseInstant(flag: string, value: string): Date {
+  const ms = /^\d{4}-\d{2}-\d{2}$/.test(value) ? Date.parse(`${value}T00:00:00Z`) : Date.parse(value);
+  if (!/^\d{4}-\d{2}-\d{2}/.test(value) || !Number.isFinite(ms)) {
+    fail(`${flag} "${value}" is not a date: use YYYY-MM-DD or an ISO-8601 time such as 2026-01-31T12:00:00Z.`);
+  }
+  return new Date(ms);
+}
+
+export function parseRange(fromText: string, toText: string, now = new Date()): { from: string; to: string } {
+  const from = parseInstant('--from', fromText);
+  const to = parseInstant('--to', toText);
+  if (from >= to) fail(`--from (${from.toISOString()}) must be before --to (${to.toISOString()}).`);
+  if (to.getTime() > now.getTime() + 60_000) fail(`--to (${to.toISOString()}) is in the future: RingCentral has no data there yet.`);
+  if (now.getTime() - from.getTime() > RETENTION_MS) {
+    fail(`--from (${from.toISOString()}) is beyond RingCentral's 12-month call-log retention: use a date after ${new Date(now.getTime() - RETENTION_MS).toISOString().slice(0, 10)}.`);
+  }
+  return { from: from.toISOString(), to: to.toISOString() };
+}
+
+export function parseStreams(text: string | undefined): BackfillStream[] {
+  if (!text) return [...BACKFILL_STREAMS];
+  const streams = text.split(',').map((s) => s.trim()).filter(Boolean);
+  const unknown = streams.filter((s) => !(BACKFILL_STREAMS as readonly string[]).includes(s));
+  if (unknown.length || streams.length === 0) fail(`Unknown stream "${unknown.join(',') || text}": choose from ${BACKFILL_STREAMS.join(', ')}.`);
+  return [...new Set(streams)] as BackfillStream[];
+}
+
+/** The account must be configured here too, so a typo or missing credentials stops before anything starts. */
+export function checkAccount(key: string): string {
+  let accounts;
+  try {
+    accounts = loadAccounts();
+  } catch (err) {
+    if (err instanceof ConfigError) fail(err.message);
+    throw err;
+  }
+  if (accounts.size === 0) fail('No RingCentral credentials: set RC_SERVER_URL, RC_CLIENT_ID, RC_CLIENT_SECRET and RC_JWT (or RC_ACCOUNTS_FILE) as for the worker.');
+  if (!accounts.has(key)) fail(`Account "${key}" is not configured: known accounts are ${[...accounts.keys()].join(', ')} (--account).`);
+  return key;
+}
+
+export function parseDuration(flag: string, text: string): number {
+  const m = /^(\d+)\s*(s|m|h|d)$/.exec(text.trim());
+  if (!m || Number(m[1]) <= 0) fail(`${flag} "${text}" is not a duration: use e.g. 30s, 15m, 2h or 1d.`);
+  return Number(m[1]) * { s: 1_000, m: 60_000, h: 3_600_000, d: 86_400_000 }[m[2] as 's' | 'm' | 'h' | 'd'];
+}

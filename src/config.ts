@@ -1,0 +1,82 @@
+/**
+ * Configuration from the environment (and an optional secrets file), parsed and validated
+ * once. Credentials live only here and in the worker process: workflow inputs carry the
+ * account *key*, never secrets.
+ */
+import { readFileSync } from 'node:fs';
+
+export interface AccountCredentials {
+  /** The name workflows, schedules and warehouse rows use for this account. */
+  key: string;
+  serverUrl: string;
+  clientId: string;
+  clientSecret: string;
+  jwt: string;
+}
+
+export class ConfigError extends Error {
+  override name = 'ConfigError';
+}
+
+export interface TemporalConfig {
+  address: string;
+  namespace: string;
+  taskQueue: string;
+}
+
+export function temporalConfig(env: NodeJS.ProcessEnv = process.env): TemporalConfig {
+  return {
+    address: env.TEMPORAL_ADDRESS || '127.0.0.1:7233',
+    namespace: env.TEMPORAL_NAMESPACE || 'default',
+    taskQueue: env.TEMPORAL_TASK_QUEUE || 'rcsync',
+  };
+}
+
+export function databaseUrl(env: NodeJS.ProcessEnv = process.env): string {
+  if (!env.DATABASE_URL) throw new ConfigError('DATABASE_URL is not set: point it at the warehouse Postgres (postgres://user:pass@host:5432/db).');
+  return env.DATABASE_URL;
+}
+
+const ACCOUNT_KEY = /^[A-Za-z0-9_.-]{1,64}$/;
+
+function checkAccount(raw: Partial<AccountCredentials>, where: string): AccountCredentials {
+  const missing = (['key', 'serverUrl', 'clientId', 'clientSecret', 'jwt'] as const).filter((f) => !raw[f]);
+  if (missing.length) throw new ConfigError(`${where}: missing ${missing.join(', ')}.`);
+  if (!ACCOUNT_KEY.test(raw.key!)) throw new ConfigError(`${where}: account key must be 1-64 letters, digits, '.', '_' or '-'.`);
+  try {
+    new URL(raw.serverUrl!);
+  } catch {
+    throw new ConfigError(`${where}: serverUrl is not a URL.`);
+  }
+  return raw as AccountCredentials;
+}
+
+/**
+ * Accounts from RC_ACCOUNTS_FILE (JSON: {"accounts":[{key, serverUrl, clientId, clientSecret, jwt}]})
+ * or from RC_SERVER_URL, RC_CLIENT_ID, RC_CLIENT_SECRET, RC_JWT (account key RC_ACCOUNT_KEY, default "default").
+ */
+export function loadAccounts(env: NodeJS.ProcessEnv = process.env): Map<string, AccountCredentials> {
+  const accounts = new Map<string, AccountCredentials>();
+  if (env.RC_ACCOUNTS_FILE) {
+    let parsed: { accounts?: Partial<AccountCredentials>[] };
+    try {
+      parsed = JSON.parse(readFileSync(env.RC_ACCOUNTS_FILE, 'utf8'));
+    } catch (err) {
+      throw new ConfigError(`RC_ACCOUNTS_FILE (${env.RC_ACCOUNTS_FILE}) is not readable JSON: ${(err as Error).name}.`);
+    }
+    if (!Array.isArray(parsed.accounts)) throw new ConfigError('RC_ACCOUNTS_FILE must contain {"accounts": [...]}.');
+    parsed.accounts.forEach((a, i) => {
+      const account = checkAccount(a, `RC_ACCOUNTS_FILE accounts[${i}]`);
+      if (accounts.has(account.key)) throw new ConfigError(`RC_ACCOUNTS_FILE: account key "${account.key}" appears twice.`);
+      accounts.set(account.key, account);
+    });
+  }
+  if (env.RC_JWT || env.RC_CLIENT_ID) {
+    const account = checkAccount(
+      { key: env.RC_ACCOUNT_KEY || 'default', serverUrl: env.RC_SERVER_URL, clientId: env.RC_CLIENT_ID, clientSecret: env.RC_CLIENT_SECRET, jwt: env.RC_JWT },
+      'RC_* environment variables',
+    );
+    accounts.set(account.key, account);
+  }
+  return accounts;
+}

@@ -1,0 +1,124 @@
+/**
+ * The scheduled sync of one account, as the business process reads:
+ *   1. take a complete snapshot of the extension list (it also tells us the server's "now");
+ *   2. in parallel, because each spends a different rate budget:
+ *      the company directory (Medium), the call log since the last watermark (Heavy),
+ *      and every eligible extension's message store (Light, bounded fan-out);
+ *   3. merge both snapshots into the SCD2 extension dimension;
+ *   4. record the run and its watermarks (only a successful run advances them).
+ */
+import {
+  CancellationScope,
+  defineQuery,
+  executeChild,
+  isCancellation,
+  setCurrentDetails,
+  setHandler,
+  workflowInfo,
+} from '@temporalio/workflow';
+import type { StreamCounts } from '../activities/call-log';
+import { bookkeeping, extraction } from './activity-options';
+import { messageFanOutWorkflow } from './message-fan-out';
+import { DAY, laterOf, MINUTE, minusMs, splitWindows } from './windows';
+
+export interface AccountSyncInput {
+  accountKey: string;
+  /** First sync only: how far back to start. Default 1 day; use a backfill for more. */
+  initialLookbackMs?: number;
+  /** Calls appear after they end and change for a while: stay this far behind "now". Default 5 min. */
+  callLogLagMs?: number;
+  /** Re-read this much before the watermark so late changes (recordings, deletions) arrive. Default 24 h. */
+  callLogLookbackMs?: number;
+  windowMs?: number;
+  messageConcurrency?: number;
+}
+
+export interface SyncProgress {
+  phase: 'starting' | 'snapshot' | 'extracting' | 'merging' | 'done' | 'skipped';
+  runId: string;
+  counts: Record<string, number>;
+  window?: { from: string; to: string };
+}
+
+export interface AccountSyncResult extends SyncProgress {
+  heldBy?: string;
+}
+
+export const syncProgress = defineQuery<SyncProgress>('progress');
+
+export async function accountSyncWorkflow(input: AccountSyncInput): Promise<AccountSyncResult> {
+  const info = workflowInfo();
+  const runId = `${info.workflowId}/${info.firstExecutionRunId}`;
+  const progress: SyncProgress = { phase: 'starting', runId, counts: {} };
+  setHandler(syncProgress, () => progress);
+  const enter = (phase: SyncProgress['phase']) => {
+    progress.phase = phase;
+    setCurrentDetails(`**${phase}** · ${Object.entries(progress.counts).map(([k, v]) => `${k}: ${v}`).join(' · ')}`);
+  };
+
+  const begin = await bookkeeping.beginSyncRun({ runId, accountKey: input.accountKey, kind: 'sync' });
+  if (!begin.started) {
+    enter('skipped');
+    return { ...progress, heldBy: begin.heldBy };
+  }
+  try {
+    enter('snapshot');
+    const extensions = await extraction.snapshotList({ accountKey: input.accountKey, runId, stream: 'extensions' });
+    progress.counts.extensions = extensions.records;
+    const now = extensions.serverTime;
+    const initialFrom = minusMs(now, input.initialLookbackMs ?? DAY);
+    const callLogTo = laterOf(minusMs(now, input.callLogLagMs ?? 5 * MINUTE), begin.watermarks.callLog ?? initialFrom);
+    const callLogFrom = begin.watermarks.callLog ? minusMs(begin.watermarks.callLog, input.callLogLookbackMs ?? DAY) : initialFrom;
+    const messagesFrom = begin.watermarks.messages ?? initialFrom;
+
+    enter('extracting');
+    const [directory, calls, messages] = await Promise.all([
+      extraction.snapshotList({ accountKey: input.accountKey, runId, stream: 'directory' }),
+      (async () => {
+        const total: StreamCounts = { pages: 0, records: 0, written: 0 };
+        for (const window of splitWindows(callLogFrom, callLogTo, input.windowMs ?? DAY)) {
+          progress.window = window;
+          const r = await extraction.syncCallLogWindow({ accountKey: input.accountKey, window, keepDoneMarker: false });
+          total.pages += r.pages;
+          total.records += r.records;
+          total.written += r.written;
+          progress.counts.callLogRecords = total.records;
+        }
+        return total;
+      })(),
+      executeChild(messageFanOutWorkflow, {
+        workflowId: `${info.workflowId}/messages`,
+        args: [{ accountKey: input.accountKey, snapshotRunId: runId, window: { from: messagesFrom, to: now }, mode: 'sync', concurrency: input.messageConcurrency }],
+      }),
+    ]);
+    Object.assign(progress.counts, {
+      directoryEntries: directory.records,
+      callLogRecords: calls.records,
+      callLogWritten: calls.written,
+      messageExtensions: messages.extensions,
+      messageRecords: messages.records,
+      messagesWritten: messages.written,
+      extensionsGone: messages.gone,
+    });
+
+    enter('merging');
+    const merged = await bookkeeping.mergeExtensionDimension({ accountKey: input.accountKey, runId });
+    Object.assign(progress.counts, { dimensionInserted: merged.inserted, dimensionClosed: merged.closed, dimensionDeleted: merged.deleted });
+
+    await bookkeeping.finishSyncRun({ runId, status: 'succeeded', counts: progress.counts, watermarks: { callLog: callLogTo, messages: now } });
+    enter('done');
+    return progress;
+  } catch (err) {
+    // Record the outcome even when cancelled; the watermarks stay where the last good run left them.
+    await CancellationScope.nonCancellable(() =>
+      bookkeeping.finishSyncRun({
+        runId,
+        status: isCancellation(err) ? 'cancelled' : 'failed',
+        counts: progress.counts,
+        error: err instanceof Error ? err.message : String(err),
+      }),
+    );
+    throw err;
+  }
+}
+

@@ -1,0 +1,141 @@
+/**
+ * Backfill of a date range, started by an engineer from the CLI:
+ *   - the call log window by window (a child that continues as new, so any range fits),
+ *   - alongside, every eligible extension's message store over the whole range (a child fan-out).
+ * Re-running the same backfill skips finished windows and rewrites nothing (upserts are
+ * idempotent and finished windows keep a "done" marker). Syncs merge the dimension; a
+ * backfill only reads the extension list to know whose messages to fetch.
+ */
+import {
+  ApplicationFailure,
+  CancellationScope,
+  continueAsNew,
+  defineQuery,
+  executeChild,
+  isCancellation,
+  setCurrentDetails,
+  setHandler,
+  workflowInfo,
+} from '@temporalio/workflow';
+import type { Window } from '../streams/endpoints';
+import { bookkeeping, extraction } from './activity-options';
+import { messageFanOutWorkflow, type MessageFanOutState } from './message-fan-out';
+import { DAY, splitWindows } from './windows';
+
+export const BACKFILL_STREAMS = ['call_log', 'messages'] as const;
+export type BackfillStream = (typeof BACKFILL_STREAMS)[number];
+
+export interface BackfillInput {
+  accountKey: string;
+  from: string;
+  to: string;
+  streams: BackfillStream[];
+  windowMs?: number;
+  messageConcurrency?: number;
+  /** Continue as new after this many events (the server's suggestion applies too). */
+  maxHistoryEvents?: number;
+}
+
+export interface BackfillProgress {
+  phase: 'snapshot' | 'extracting' | 'done';
+  runId: string;
+  callLogWorkflowId?: string;
+  messagesWorkflowId?: string;
+}
+
+export const backfillProgress = defineQuery<BackfillProgress>('progress');
+
+export async function backfillWorkflow(input: BackfillInput): Promise<{ callLog?: CallLogBackfillState; messages?: MessageFanOutState }> {
+  if (!(Date.parse(input.from) < Date.parse(input.to))) {
+    throw ApplicationFailure.nonRetryable(`Backfill range is empty or reversed: ${input.from} .. ${input.to}`, 'InvalidInput');
+  }
+  const info = workflowInfo();
+  const runId = `${info.workflowId}/${info.firstExecutionRunId}`;
+  const progress: BackfillProgress = { phase: 'snapshot', runId };
+  setHandler(backfillProgress, () => progress);
+  setCurrentDetails(`backfill ${input.from} .. ${input.to} (${input.streams.join(', ')})`);
+
+  await bookkeeping.beginSyncRun({ runId, accountKey: input.accountKey, kind: 'backfill' });
+  try {
+    const wantMessages = input.streams.includes('messages');
+    if (wantMessages) await extraction.snapshotList({ accountKey: input.accountKey, runId, stream: 'extensions' });
+    progress.phase = 'extracting';
+    progress.callLogWorkflowId = input.streams.includes('call_log') ? `${info.workflowId}/call-log` : undefined;
+    progress.messagesWorkflowId = wantMessages ? `${info.workflowId}/messages` : undefined;
+    const [callLog, messages] = await Promise.all([
+      progress.callLogWorkflowId
+        ? executeChild(callLogBackfillWorkflow, {
+            workflowId: progress.callLogWorkflowId,
+            args: [{ accountKey: input.accountKey, from: input.from, to: input.to, windowMs: input.windowMs ?? DAY, maxHistoryEvents: input.maxHistoryEvents }],
+          })
+        : undefined,
+      progress.messagesWorkflowId
+        ? executeChild(messageFanOutWorkflow, {
+            workflowId: progress.messagesWorkflowId,
+            args: [
+              {
+                accountKey: input.accountKey,
+                snapshotRunId: runId,
+                window: { from: input.from, to: input.to },
+                mode: 'backfill',
+                concurrency: input.messageConcurrency,
+                maxHistoryEvents: input.maxHistoryEvents,
+              },
+            ],
+          })
+        : undefined,
+    ]);
+    const counts = { callLogRecords: callLog?.records ?? 0, callLogWindows: callLog?.nextIndex ?? 0, messageRecords: messages?.records ?? 0 };
+    await bookkeeping.finishSyncRun({ runId, status: 'succeeded', counts });
+    progress.phase = 'done';
+    return { callLog, messages };
+  } catch (err) {
+    await CancellationScope.nonCancellable(() =>
+      bookkeeping.finishSyncRun({ runId, status: isCancellation(err) ? 'cancelled' : 'failed', counts: {}, error: err instanceof Error ? err.message : String(err) }),
+    );
+    throw err;
+  }
+}
+
+export interface CallLogBackfillInput {
+  accountKey: string;
+  from: string;
+  to: string;
+  windowMs: number;
+  maxHistoryEvents?: number;
+  state?: CallLogBackfillState;
+}
+
+export interface CallLogBackfillState {
+  /** Index of the next window to fetch; windows before it are complete. */
+  nextIndex: number;
+  windows: number;
+  pages: number;
+  records: number;
+  written: number;
+  current?: Window;
+}
+
+export const callLogBackfillProgress = defineQuery<CallLogBackfillState>('progress');
+
+export async function callLogBackfillWorkflow(input: CallLogBackfillInput): Promise<CallLogBackfillState> {
+  // Windows are recomputed from the input on every run: only the index travels in state.
+  const windows = splitWindows(input.from, input.to, input.windowMs);
+  const state: CallLogBackfillState = input.state ?? { nextIndex: 0, windows: windows.length, pages: 0, records: 0, written: 0 };
+  setHandler(callLogBackfillProgress, () => state);
+  while (state.nextIndex < windows.length) {
+    const window = windows[state.nextIndex];
+    state.current = window;
+    setCurrentDetails(`call log window ${state.nextIndex + 1}/${windows.length}: ${window.from} .. ${window.to} · ${state.records} records`);
+    const r = await extraction.syncCallLogWindow({ accountKey: input.accountKey, window, keepDoneMarker: true });
+    state.pages += r.pages;
+    state.records += r.records;
+    state.written += r.written;
+    state.nextIndex += 1;
+    if (workflowInfo().continueAsNewSuggested || workflowInfo().historyLength > (input.maxHistoryEvents ?? 8_000)) {
+      await continueAsNew<typeof callLogBackfillWorkflow>({ ...input, state });
+    }
+  }
+  state.current = undefined;
+  return state;
+}

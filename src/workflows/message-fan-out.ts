@@ -1,0 +1,63 @@
+/**
+ * Syncs the message store of every eligible extension of a run's snapshot, a bounded number
+ * at a time (a sliding window as in Temporal's batch samples). Continues as new when its
+ * history grows, carrying the cursor and totals, so any account size keeps history bounded.
+ */
+import { continueAsNew, defineQuery, setHandler, workflowInfo } from '@temporalio/workflow';
+import type { Window } from '../streams/endpoints';
+import { bookkeeping, extraction } from './activity-options';
+
+export interface MessageFanOutInput {
+  accountKey: string;
+  /** The run whose extension snapshot lists the extensions. */
+  snapshotRunId: string;
+  window: Window;
+  mode: 'backfill' | 'sync';
+  concurrency?: number;
+  /** Continue as new after this many history events even if the server does not suggest it yet. */
+  maxHistoryEvents?: number;
+  state?: MessageFanOutState;
+}
+
+export interface MessageFanOutState {
+  afterId: number;
+  extensions: number;
+  records: number;
+  written: number;
+  gone: number;
+}
+
+export const messageFanOutProgress = defineQuery<MessageFanOutState & { inFlight: number }>('progress');
+
+export async function messageFanOutWorkflow(input: MessageFanOutInput): Promise<MessageFanOutState> {
+  const state: MessageFanOutState = input.state ?? { afterId: 0, extensions: 0, records: 0, written: 0, gone: 0 };
+  const concurrency = input.concurrency ?? 8;
+  const inFlight = new Set<Promise<void>>();
+  setHandler(messageFanOutProgress, () => ({ ...state, inFlight: inFlight.size }));
+
+  const historyFull = () =>
+    workflowInfo().continueAsNewSuggested || workflowInfo().historyLength > (input.maxHistoryEvents ?? 8_000);
+
+  for (;;) {
+    const ids = await bookkeeping.listMessageExtensions({ runId: input.snapshotRunId, afterId: state.afterId, limit: 200 });
+    if (ids.length === 0) break;
+    for (const extensionId of ids) {
+      if (inFlight.size >= concurrency) await Promise.race(inFlight);
+      const task = extraction
+        .syncExtensionMessages({ accountKey: input.accountKey, extensionId, window: input.window, mode: input.mode })
+        .then((r) => {
+          state.extensions += 1;
+          state.records += r.records;
+          state.written += r.written;
+          state.gone += r.extensionGone ? 1 : 0;
+        })
+        .finally(() => inFlight.delete(task));
+      inFlight.add(task);
+    }
+    // Only whole batches advance the cursor, so a continue-as-new never skips an extension.
+    await Promise.all(inFlight);
+    state.afterId = ids[ids.length - 1];
+    if (historyFull()) await continueAsNew<typeof messageFanOutWorkflow>({ ...input, state });
+  }
+  return state;
+}

@@ -1,0 +1,27 @@
+/** Time arithmetic shared by the workflows: pure, deterministic, unit-tested. */
+import type { Window } from '../streams/endpoints';
+
+/** Splits [from, to) into consecutive windows of at most sizeMs, oldest first. */
+export function splitWindows(from: string, to: string, sizeMs: number): Window[] {
+  const start = Date.parse(from);
+  const end = Date.parse(to);
+  if (!Number.isFinite(start) || !Number.isFinite(end)) throw new Error(`Invalid window bounds ${from} .. ${to}`);
+  if (!(sizeMs > 0)) throw new Error('Window size must be positive');
+  const windows: Window[] = [];
+  for (let t = start; t < end; t += sizeMs) {
+    windows.push({ from: new Date(t).toISOString(), to: new Date(Math.min(t + sizeMs, end)).toISOString() });
+  }
+  return windows;
+}
+
+export function minusMs(iso: string, ms: number): string {
+  return new Date(Date.parse(iso) - ms).toISOString();
+}
+
+export function laterOf(a: string, b: string): string {
+  return Date.parse(a) >= Date.parse(b) ? a : b;
+}
+
+export const MINUTE = 60_000;
+export const HOUR = 60 * MINUTE;
+export const DAY = 24 * HOUR;

@@ -1,0 +1,52 @@
+import { describe, expect, it } from 'vitest';
+import { UsageError } from '../../src/client/errors';
+import { parseDuration, parseRange, parseStreams } from '../../src/client/validate';
+import { ConfigError, loadAccounts } from '../../src/config';
+
+const now = new Date('2026-06-01T00:00:00Z');
+const usage = (fn: () => unknown) => {
+  try {
+    fn();
+  } catch (err) {
+    expect(err).toBeInstanceOf(UsageError);
+    return (err as Error).message;
+  }
+  throw new Error('expected a UsageError');
+};
+
+describe('CLI input validation', () => {
+  it('accepts dates and ISO times, normalised to UTC ISO', () => {
+    expect(parseRange('2026-05-01', '2026-05-02T12:00:00Z', now)).toEqual({ from: '2026-05-01T00:00:00.000Z', to: '2026-05-02T12:00:00.000Z' });
+  });
+  it('names the problem for malformed, reversed, future and beyond-retention ranges', () => {
+    expect(usage(() => parseRange('05/01/2026', '2026-05-02', now))).toMatch(/--from "05\/01\/2026" is not a date/);
+    expect(usage(() => parseRange('2026-05-03', '2026-05-02', now))).toMatch(/--from .* must be before --to/);
+    expect(usage(() => parseRange('2026-05-03', '2026-07-02', now))).toMatch(/in the future/);
+    expect(usage(() => parseRange('2025-01-01', '2025-02-01', now))).toMatch(/beyond RingCentral's 12-month/);
+  });
+  it('rejects unknown streams and bad durations', () => {
+    expect(parseStreams('messages,call_log,messages')).toEqual(['messages', 'call_log']);
+    expect(usage(() => parseStreams('calls'))).toMatch(/Unknown stream "calls": choose from call_log, messages/);
+    expect(parseDuration('--every', '15m')).toBe(900_000);
+    expect(usage(() => parseDuration('--every', 'often'))).toMatch(/--every "often" is not a duration/);
+  });
+});
+
+describe('account configuration', () => {
+  const env = { RC_SERVER_URL: 'http://127.0.0.1:9000', RC_CLIENT_ID: 'id', RC_CLIENT_SECRET: 's3cret', RC_JWT: 'jwt-value' };
+  it('reads one account from RC_* variables', () => {
+    expect(loadAccounts(env).get('default')).toMatchObject({ key: 'default', clientId: 'id' });
+  });
+  it('names what is missing without echoing secrets', () => {
+    const err = (() => {
+      try {
+        loadAccounts({ ...env, RC_JWT: '' , RC_SERVER_URL: 'not a url' });
+      } catch (e) {
+        return e as Error;
+      }
+    })();
+    expect(err).toBeInstanceOf(ConfigError);
+    expect(err!.message).toMatch(/missing jwt/);
+    expect(err!.message).not.toMatch(/s3cret/);
+  });
+});
