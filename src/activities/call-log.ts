@@ -4,7 +4,7 @@ import { callLog, type Window } from '../streams/endpoints';
 import { paginate, type PageCursor } from '../streams/paginate';
 import { deleteCheckpoint, inTransaction, readCheckpoint, writeCheckpoint } from '../warehouse/checkpoints';
 import { upsertCallLogRecords } from '../warehouse/records';
-import { requireRc, type ActivityDeps } from './deps';
+import { requireRc, type ActivityDeps, pagingOptions } from './deps';
 import { withFailureMapping } from './failures';
 
 export interface CallLogWindowInput {
@@ -47,7 +47,7 @@ export function callLogActivities(deps: ActivityDeps) {
           });
           ctx.heartbeat({ stream: 'call_log', window, page: fetched.page });
           if (ctx.cancellationSignal.aborted) throw ctx.cancellationSignal.reason;
-        });
+        }, pagingOptions(deps, (d) => ctx.heartbeat(d), { stream: 'call_log', window }));
         return { ...totals, written };
       });
     },

@@ -5,6 +5,8 @@ export interface ExtractionSettings {
   /** Extension types whose message stores are synced (others have none, and would waste the Light budget). */
   messageExtensionTypes: string[];
   messageExtensionStatuses: string[];
+  /** Page size cap below each endpoint's maximum (tests use small pages to exercise paging). */
+  maxPageSize?: number;
 }
 
 export const DEFAULT_EXTRACTION_SETTINGS: ExtractionSettings = {
@@ -21,4 +23,12 @@ export interface ActivityDeps {
 export function requireRc(deps: ActivityDeps): RingCentralClients {
   if (!deps.rc) throw new Error('This worker has no RingCentral accounts configured (set RC_* variables or RC_ACCOUNTS_FILE).');
   return deps.rc;
+}
+
+/** Paging options every paging activity uses: the page-size cap, and a heartbeat before each request so a slow page is not mistaken for a dead worker. */
+export function pagingOptions(deps: ActivityDeps, heartbeat: (details: unknown) => void, where: Record<string, unknown>) {
+  return {
+    maxPageSize: deps.settings?.maxPageSize,
+    beforeRequest: (cursor: { page: number }) => heartbeat({ ...where, page: cursor.page }),
+  };
 }

@@ -10,7 +10,7 @@ import { RingCentralError } from '../ringcentral/errors';
 import type { RingCentralAccount } from '../ringcentral/client';
 import { deleteCheckpoint, inTransaction, readCheckpoint, writeCheckpoint } from '../warehouse/checkpoints';
 import { upsertMessages } from '../warehouse/records';
-import { DEFAULT_EXTRACTION_SETTINGS, requireRc, type ActivityDeps } from './deps';
+import { DEFAULT_EXTRACTION_SETTINGS, requireRc, type ActivityDeps, pagingOptions } from './deps';
 import { withFailureMapping } from './failures';
 import type { StreamCounts } from './call-log';
 
@@ -79,7 +79,7 @@ async function pageWindow(deps: ActivityDeps, rc: RingCentralAccount, input: Ext
       else await deleteCheckpoint(db, key);
     });
     ctx.heartbeat({ stream: 'messages', extensionId, page: fetched.page });
-  });
+  }, pagingOptions(deps, (d) => ctx.heartbeat(d), { stream: 'messages', extensionId }));
   return { ...totals, written };
 }
 

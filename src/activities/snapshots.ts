@@ -4,7 +4,7 @@ import { directoryEntries, extensionList } from '../streams/endpoints';
 import { paginate, type PageCursor } from '../streams/paginate';
 import { deleteCheckpoint, inTransaction, readCheckpoint, writeCheckpoint } from '../warehouse/checkpoints';
 import { insertDirectorySnapshot, insertExtensionSnapshot } from '../warehouse/records';
-import { requireRc, type ActivityDeps } from './deps';
+import { requireRc, type ActivityDeps, pagingOptions } from './deps';
 import { withFailureMapping } from './failures';
 
 export interface SnapshotInput {
@@ -57,7 +57,7 @@ export function snapshotActivities(deps: ActivityDeps) {
             else await deleteCheckpoint(db, key);
           });
           ctx.heartbeat({ stream, page: fetched.page });
-        });
+        }, pagingOptions(deps, (d) => ctx.heartbeat(d), { stream }));
         const { rows } = await deps.pool.query('SELECT pages, records FROM ringcentral.snapshot WHERE run_id = $1 AND stream = $2', [runId, stream]);
         return { pages: rows[0].pages, records: rows[0].records, serverTime: (rc.serverTime ?? new Date()).toISOString() };
       });

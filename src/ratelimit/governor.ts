@@ -100,7 +100,7 @@ export class RateGovernor {
       `UPDATE ringcentral.rate_budget
           SET limit_per_window = $3, window_ms = $4,
               blocked_until = CASE WHEN $5::int <= 0
-                                   THEN greatest(blocked_until, clock_timestamp() + make_interval(secs => $4 / 1000.0))
+                                   THEN greatest(blocked_until, clock_timestamp() + make_interval(secs => $4::int / 1000.0))
                                    ELSE blocked_until END,
               updated_at = now()
         WHERE account_id = $1 AND rate_group = $2`,

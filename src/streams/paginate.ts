@@ -42,13 +42,16 @@ export async function paginate<P>(
   params: P,
   start: PageCursor,
   onPage: (page: Page, fetched: PageCursor) => Promise<void>,
+  options: { maxPageSize?: number; beforeRequest?: (cursor: PageCursor) => void } = {},
 ): Promise<{ pages: number; records: number }> {
+  const perPage = Math.min(endpoint.perPage, options.maxPageSize ?? Infinity);
   let cursor: PageCursor | undefined = start;
   let pages = 0;
   let records = 0;
   const path = endpoint.path(params);
   while (cursor) {
-    const body = await rc.get(endpoint.rateGroup, path, { ...endpoint.query(params), page: cursor.page, perPage: endpoint.perPage });
+    options.beforeRequest?.(cursor);
+    const body = await rc.get(endpoint.rateGroup, path, { ...endpoint.query(params), page: cursor.page, perPage });
     const page = parseEnvelope(endpoint as Endpoint<never>, path, cursor.page, body);
     await onPage(page, cursor);
     pages += 1;

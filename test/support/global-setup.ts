@@ -4,8 +4,7 @@
  * and task queue (see stack.ts), so they can run in parallel.
  */
 import type { TestProject } from 'vitest/node';
-import { startPrivatePostgres } from '../../src/infra/private-postgres';
-import { startTemporalDevServer } from '../../src/infra/temporal-dev-server';
+import { startLocalStack } from '../../src/infra/local-stack';
 
 // Low enough that tests see continue-as-new on modest histories.
 export const TEST_SUGGEST_CONTINUE_AS_NEW_EVENTS = 500;
@@ -18,30 +17,11 @@ declare module 'vitest' {
 }
 
 export default async function setup(project: TestProject) {
-  const stops: Array<() => Promise<void>> = [];
-  try {
-    let databaseUrl = process.env.DATABASE_URL;
-    if (!databaseUrl) {
-      const pg = await startPrivatePostgres();
-      stops.push(pg.stop);
-      databaseUrl = pg.url;
-    }
-    let temporalAddress = process.env.TEMPORAL_ADDRESS;
-    if (!temporalAddress) {
-      const server = await startTemporalDevServer({
-        headless: true,
-        dynamicConfig: { 'limit.historyCount.suggestContinueAsNew': TEST_SUGGEST_CONTINUE_AS_NEW_EVENTS },
-      });
-      stops.push(server.stop);
-      temporalAddress = server.address;
-    }
-    project.provide('temporalAddress', temporalAddress);
-    project.provide('adminDatabaseUrl', databaseUrl);
-  } catch (err) {
-    await Promise.allSettled(stops.map((stop) => stop()));
-    throw err;
-  }
-  return async () => {
-    await Promise.allSettled(stops.reverse().map((stop) => stop()));
-  };
+  const stack = await startLocalStack({
+    headless: true,
+    dynamicConfig: { 'limit.historyCount.suggestContinueAsNew': TEST_SUGGEST_CONTINUE_AS_NEW_EVENTS },
+  });
+  project.provide('temporalAddress', stack.temporalAddress);
+  project.provide('adminDatabaseUrl', stack.databaseUrl);
+  return stack.stop;
 }

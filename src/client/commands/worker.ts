@@ -1,6 +1,7 @@
 import type { Command } from 'commander';
 import { NativeConnection } from '@temporalio/worker';
 import { loadAccounts, temporalConfig } from '../../config';
+import { installLogging } from '../../infra/logging';
 import { RateGovernor } from '../../ratelimit/governor';
 import { RingCentralClients } from '../../ringcentral/client';
 import { migrate } from '../../warehouse/migrate';
@@ -13,6 +14,7 @@ export function registerWorker(program: Command) {
     .command('worker')
     .description('Run a Temporal worker: migrates the warehouse, then executes syncs and backfills')
     .action(async () => {
+      installLogging('INFO');
       const pool = await connectDatabase();
       const accounts = loadAccounts();
       if (accounts.size === 0) fail('No RingCentral account configured: set RC_SERVER_URL, RC_CLIENT_ID, RC_CLIENT_SECRET and RC_JWT, or RC_ACCOUNTS_FILE.');
@@ -24,7 +26,9 @@ export function registerWorker(program: Command) {
       );
       const governor = new RateGovernor(pool);
       const rc = new RingCentralClients(accounts, { governor });
-      const worker = await createWorker({ connection, namespace: config.namespace, taskQueue: config.taskQueue, pool, rc });
+      // RCSYNC_MAX_PAGE_SIZE caps page sizes below each endpoint's maximum (debugging, tests).
+      const maxPageSize = Number(process.env.RCSYNC_MAX_PAGE_SIZE) || undefined;
+      const worker = await createWorker({ connection, namespace: config.namespace, taskQueue: config.taskQueue, pool, rc, settings: { maxPageSize } });
       console.error(`Worker on task queue "${config.taskQueue}" (${config.address}), accounts: ${[...accounts.keys()].join(', ')}. Ctrl-C stops it.`);
       await worker.run(); // returns after SIGINT/SIGTERM once in-flight activities are done
       await connection.close();

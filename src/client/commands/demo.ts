@@ -1,0 +1,41 @@
+import type { Command } from 'commander';
+import { runDemo } from '../../demo/run-demo';
+import { fail } from '../errors';
+
+const int = (flag: string, v: string, min: number, max: number) => {
+  const n = Number(v);
+  if (!Number.isInteger(n) || n < min || n > max) fail(`${flag} must be a whole number from ${min} to ${max}, got "${v}".`);
+  return n;
+};
+
+export function registerDemo(program: Command) {
+  program
+    .command('demo')
+    .description('Run everything on embedded defaults: Temporal dev server + UI, private Postgres, the simulator, a worker; backfill, syncs, summary')
+    .option('--extensions <n>', 'extensions in the simulated account', '40')
+    .option('--days <n>', 'days of simulated history to backfill', '3')
+    .option('--syncs <n>', 'syncs to run after the backfill, while the account changes', '3')
+    .option('--seed <n>', 'simulator seed', '1')
+    .option('--rate-window <seconds>', 'simulator rate-limit window (RingCentral: 60)', '6')
+    .option('--exit', 'stop after the summary instead of waiting for Ctrl-C')
+    .option('--json', 'print the summary as JSON (progress goes to stderr)')
+    .action(async (opts: { extensions: string; days: string; syncs: string; seed: string; rateWindow: string; exit?: boolean; json?: boolean }) => {
+      const demo = await runDemo({
+        extensions: int('--extensions', opts.extensions, 2, 10_000),
+        days: int('--days', opts.days, 1, 365),
+        syncs: int('--syncs', opts.syncs, 1, 50),
+        seed: int('--seed', opts.seed, 0, 2 ** 31),
+        rateWindowMs: int('--rate-window', opts.rateWindow, 1, 3600) * 1000,
+        log: (line) => (opts.json ? process.stderr : process.stdout).write(`${line}\n`),
+      });
+      if (opts.json) console.log(JSON.stringify(demo.summary));
+      if (!opts.exit) {
+        console.error('\nEverything keeps running for you to explore. Ctrl-C stops it all.');
+        await new Promise<void>((resolve) => {
+          process.once('SIGINT', () => resolve());
+          process.once('SIGTERM', () => resolve());
+        });
+      }
+      await demo.stop();
+    });
+}

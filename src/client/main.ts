@@ -1,0 +1,44 @@
+#!/usr/bin/env node
+/**
+ * rcsync: the command line for RingCentral -> warehouse syncs.
+ * Every command validates its input first; bad input prints one line and exits 2.
+ */
+import { Command, CommanderError } from 'commander';
+import { registerCheck } from './commands/check';
+import { registerDemo } from './commands/demo';
+import { registerMigrate } from './commands/migrate';
+import { registerRuns } from './commands/runs';
+import { registerSchedule } from './commands/schedule';
+import { registerSimulator } from './commands/simulator';
+import { registerWorker } from './commands/worker';
+import { EXIT, UsageError } from './errors';
+
+export function buildProgram(): Command {
+  const program = new Command('rcsync')
+    .description('Sync RingCentral call logs, messages, extensions and directory into Postgres, orchestrated by Temporal.')
+    .showHelpAfterError('(run with --help for usage)')
+    .exitOverride();
+  for (const register of [registerWorker, registerRuns, registerSchedule, registerMigrate, registerCheck, registerSimulator, registerDemo]) register(program);
+  return program;
+}
+
+export async function run(argv: string[]): Promise<number> {
+  try {
+    await buildProgram().parseAsync(argv, { from: 'user' });
+    return EXIT.ok;
+  } catch (err) {
+    if (err instanceof UsageError) {
+      console.error(`rcsync: ${err.message}`);
+      return err.exitCode;
+    }
+    if (err instanceof CommanderError) return err.exitCode === 0 ? EXIT.ok : EXIT.usage;
+    console.error(`rcsync: ${err instanceof Error ? err.message : String(err)}`);
+    return EXIT.failed;
+  }
+}
+
+if (require.main === module) {
+  run(process.argv.slice(2)).then((code) => {
+    process.exitCode = code;
+  });
+}

@@ -1,0 +1,107 @@
+/**
+ * The main job on an embedded default: local Temporal (with UI), private Postgres, the
+ * RingCentral simulator with a seeded account, and an in-process worker. Runs a backfill
+ * of the simulated history, then syncs while the account changes, then summarises.
+ */
+import { Client, Connection } from '@temporalio/client';
+import { NativeConnection } from '@temporalio/worker';
+import { startLocalStack } from '../infra/local-stack';
+import { installLogging } from '../infra/logging';
+import { RateGovernor } from '../ratelimit/governor';
+import { RingCentralClients } from '../ringcentral/client';
+import { startSimulator, type Simulator } from '../simulator';
+import { createPool } from '../warehouse/db';
+import { migrate } from '../warehouse/migrate';
+import { createWorker } from '../worker';
+import { accountSyncWorkflow, backfillWorkflow } from '../workflows';
+import { followWorkflow } from '../client/progress';
+import { formatSummary, warehouseSummary, type WarehouseSummary } from './summary';
+
+export interface DemoOptions {
+  seed: number;
+  extensions: number;
+  days: number;
+  syncs: number;
+  /** The simulator's rate-limit window; RingCentral's is 60 s. */
+  rateWindowMs: number;
+  log: (line: string) => void;
+}
+
+export interface DemoHandle {
+  summary: WarehouseSummary;
+  uiUrl?: string;
+  stop(): Promise<void>;
+}
+
+const ACCOUNT = 'demo';
+const HOUR = 3_600_000;
+
+export async function runDemo(o: DemoOptions): Promise<DemoHandle> {
+  const cleanups: Array<() => Promise<unknown>> = [];
+  const stop = async () => {
+    for (const c of cleanups.reverse()) await c().catch(() => undefined);
+  };
+  installLogging('WARN');
+  try {
+    o.log('Starting Temporal dev server (with UI) and Postgres...');
+    const stack = await startLocalStack({ headless: false });
+    cleanups.push(stack.stop);
+    const rateLimits = Object.fromEntries(
+      Object.entries({ Light: 50, Medium: 40, Heavy: 10, Auth: 5 }).map(([g, limit]) => [g, { limit, windowMs: o.rateWindowMs }]),
+    );
+    const sim: Simulator = await startSimulator({ seed: o.seed, extensions: o.extensions, days: o.days, now: new Date(), clockSpeed: 0, rateLimits });
+    cleanups.push(() => sim.close());
+    o.log(`RingCentral simulator at ${sim.url}: ${o.extensions} extensions, ${o.days} days of history (rate windows ${o.rateWindowMs / 1000} s).`);
+
+    const pool = createPool(stack.databaseUrl);
+    cleanups.push(() => pool.end());
+    await migrate(pool);
+    const accounts = new Map([[ACCOUNT, { key: ACCOUNT, serverUrl: sim.url, ...sim.credentials }]]);
+    const rc = new RingCentralClients(accounts, { governor: new RateGovernor(pool) });
+    const nativeConnection = await NativeConnection.connect({ address: stack.temporalAddress });
+    const taskQueue = `rcsync-demo-${Date.now()}`;
+    const worker = await createWorker({ connection: nativeConnection, namespace: 'default', taskQueue, pool, rc });
+    const running = worker.run();
+    cleanups.push(async () => {
+      worker.shutdown();
+      await running;
+      await nativeConnection.close();
+    });
+    const connection = await Connection.connect({ address: stack.temporalAddress });
+    cleanups.push(() => connection.close());
+    const client = new Client({ connection });
+    if (stack.uiUrl) o.log(`Temporal UI: ${stack.uiUrl}`);
+
+    const simNow = () => new Date(sim.clock.now());
+    const to = new Date(simNow().getTime() - 10 * 60_000).toISOString();
+    const from = new Date(simNow().getTime() - o.days * 24 * HOUR).toISOString();
+    o.log(`Backfill ${from} .. ${to} (call log and message stores):`);
+    const backfill = await client.workflow.start(backfillWorkflow, {
+      taskQueue,
+      workflowId: `demo-backfill-${Date.now()}`,
+      args: [{ accountKey: ACCOUNT, from, to, streams: ['call_log', 'messages'] }],
+    });
+    await followWorkflow(client, backfill);
+
+    let recycled: { number: string; oldId: number; newId: number; at: string } | undefined;
+    for (let i = 1; i <= o.syncs; i++) {
+      // The account lives between syncs: people join, leave, and numbers are recycled.
+      if (i === 1) sim.events.hire();
+      if (i === 2 || (i === o.syncs && !recycled)) {
+        const r = sim.events.recycleScenario();
+        recycled = { ...r, at: simNow().toISOString() };
+        o.log(`Account change: extension ${r.oldId} left; its number ${r.number} now belongs to new extension ${r.newId}.`);
+      }
+      sim.clock.advance(2 * HOUR);
+      o.log(`Sync ${i}/${o.syncs} (simulated time ${simNow().toISOString()}):`);
+      const handle = await client.workflow.start(accountSyncWorkflow, { taskQueue, workflowId: `demo-sync-${i}-${Date.now()}`, args: [{ accountKey: ACCOUNT }] });
+      await followWorkflow(client, handle);
+    }
+    const summary = await warehouseSummary(pool, ACCOUNT, recycled);
+    o.log(formatSummary(summary, stack.uiUrl));
+    return { summary, uiUrl: stack.uiUrl, stop };
+  } catch (err) {
+    await stop();
+    throw err;
+  }
+}
