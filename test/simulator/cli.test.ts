@@ -1,0 +1,38 @@
+// CLI entry: flags > RC_* env > defaults; prints RC_* lines; serves until told to stop.
+
+import { describe, expect, it } from 'vitest';
+import { SIMULATOR_DEFAULTS, parseSimulatorArgs, serveSimulatorFromCli } from '../../src/simulator';
+import { JWT_GRANT, basic, http } from './helpers';
+
+describe('simulator CLI', () => {
+  it('parses flags, falls back to RC_* env, rejects unknown flags', () => {
+    const o = parseSimulatorArgs(['--port', '0', '--seed', '3', '--extensions=12', '--days', '2', '--client-id', 'flag-id'], {
+      RC_CLIENT_ID: 'env-id', RC_CLIENT_SECRET: 'env-secret', RC_JWT: 'env.jwt.value',
+    });
+    expect(o).toMatchObject({ port: 0, seed: 3, extensions: 12, days: 2, clientId: 'flag-id', clientSecret: 'env-secret', jwt: 'env.jwt.value', clockSpeed: 1 });
+    expect(parseSimulatorArgs([], {}).port).toBe(9000);
+    expect(() => parseSimulatorArgs(['--bogus', '1'], {})).toThrow(/unknown flag/);
+    expect(() => parseSimulatorArgs(['--seed', 'x'], {})).toThrow(/number/);
+  });
+
+  it('prints the RC_* settings and serves until stopped', async () => {
+    const lines: string[] = [];
+    let stop!: () => void;
+    const until = new Promise<void>((r) => (stop = r));
+    const served = serveSimulatorFromCli({ port: 0, seed: 2, extensions: 15, days: 2, clockSpeed: 0 }, { log: (l) => lines.push(l), until });
+    for (let i = 0; i < 100 && !lines.some((l) => l.startsWith('RC_JWT=')); i++) await new Promise((r) => setTimeout(r, 10));
+    const env = Object.fromEntries(lines.filter((l) => /^RC_[A-Z_]+=/.test(l)).map((l) => [l.slice(0, l.indexOf('=')), l.slice(l.indexOf('=') + 1)]));
+    expect(Object.keys(env).sort()).toEqual(['RC_CLIENT_ID', 'RC_CLIENT_SECRET', 'RC_JWT', 'RC_SERVER_URL']);
+    expect(env.RC_CLIENT_ID).toBe(SIMULATOR_DEFAULTS.clientId);
+    const fakeSim = { credentials: { clientId: env.RC_CLIENT_ID!, clientSecret: env.RC_CLIENT_SECRET!, jwt: env.RC_JWT! } } as any;
+    const tok = await http(`${env.RC_SERVER_URL}/restapi/oauth/token`, {
+      method: 'POST',
+      headers: { Authorization: basic(fakeSim), 'Content-Type': 'application/x-www-form-urlencoded' },
+      body: new URLSearchParams({ grant_type: JWT_GRANT, assertion: env.RC_JWT! }).toString(),
+    });
+    expect(tok.status).toBe(200);
+    stop();
+    await served;
+    await expect(fetch(`${env.RC_SERVER_URL}/restapi/oauth/token`, { method: 'POST' })).rejects.toThrow();
+  });
+});
