@@ -129,7 +129,9 @@ function isRefreshFailure(e: Error): boolean {
 async function readJson(path: string, response: Response): Promise<unknown> {
   let text: string;
   try {
-    text = await response.clone().text();
+    // Consume the original body (the SDK only read clones): an unread body would be
+    // aborted later by the request timeout and surface as an unhandled rejection.
+    text = await response.text();
   } catch (err) {
     throw classifyNetworkError(path, err); // connection reset or body truncated mid-stream
   }

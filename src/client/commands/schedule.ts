@@ -1,6 +1,7 @@
 /** Temporal Schedules for recurring syncs: overlap SKIP, so one sync per account at a time. */
 import type { Command } from 'commander';
 import { ScheduleAlreadyRunning, ScheduleNotFoundError, ScheduleOverlapPolicy, type Client } from '@temporalio/client';
+import { temporalConfig } from '../../config';
 import { accountSyncWorkflow } from '../../workflows';
 import { connectTemporal } from '../connect';
 import { EXIT, fail } from '../errors';
@@ -43,7 +44,7 @@ export function registerSchedule(program: Command) {
       const jitter = parseDuration('--jitter', opts.jitter);
       const catchupWindow = parseDuration('--catchup-window', opts.catchupWindow);
       await withSchedule(account, async (client, scheduleId) => {
-        const { taskQueue } = (await connectTemporal()).config;
+        const { taskQueue } = temporalConfig();
         await client.schedule
           .create({
             scheduleId,
