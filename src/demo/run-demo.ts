@@ -49,7 +49,16 @@ export async function runDemo(o: DemoOptions): Promise<DemoHandle> {
     const rateLimits = Object.fromEntries(
       Object.entries({ Light: 50, Medium: 40, Heavy: 10, Auth: 5 }).map(([g, limit]) => [g, { limit, windowMs: o.rateWindowMs }]),
     );
-    const sim: Simulator = await startSimulator({ seed: o.seed, extensions: o.extensions, days: o.days, now: new Date(), clockSpeed: 0, rateLimits });
+    const sim: Simulator = await startSimulator({
+      seed: o.seed,
+      extensions: o.extensions,
+      days: o.days,
+      now: new Date(),
+      clockSpeed: 0, // the demo moves simulated time itself, between syncs
+      rateLimits,
+      callsPerExtensionPerDay: 40, // a busy office, so the recycled number has calls on both sides
+      messagesPerExtensionPerDay: 6,
+    });
     cleanups.push(() => sim.close());
     o.log(`RingCentral simulator at ${sim.url}: ${o.extensions} extensions, ${o.days} days of history (rate windows ${o.rateWindowMs / 1000} s).`);
 
