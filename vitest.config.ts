@@ -5,6 +5,7 @@ export default defineConfig({
     include: ['test/**/*.test.ts'],
     // One Temporal dev server and one Postgres cluster for the whole run.
     globalSetup: ['test/support/global-setup.ts'],
+    setupFiles: ['test/support/setup-logging.ts'],
     // Worker threads break Temporal's native bridge; forked processes do not.
     pool: 'forks',
     poolOptions: { forks: { maxForks: 2, minForks: 1 } },

@@ -1,11 +1,18 @@
 /** The final step of every sync: merge the run's snapshots into the SCD2 extension dimension. */
-import { mergeExtensionDimension } from '../warehouse/scd2/merge';
+import { ApplicationFailure } from '@temporalio/activity';
+import { DimensionMergeRefused, mergeExtensionDimension } from '../warehouse/scd2';
 import type { ActivityDeps } from './deps';
 
 export function dimensionActivities(deps: ActivityDeps) {
   return {
     async mergeExtensionDimension(input: { accountKey: string; runId: string }) {
-      return mergeExtensionDimension(deps.pool, { accountId: input.accountKey, runId: input.runId });
+      try {
+        return await mergeExtensionDimension(deps.pool, { accountId: input.accountKey, runId: input.runId });
+      } catch (err) {
+        // A refused merge (older or incomplete snapshot) will be refused again: fail fast, say why.
+        if (err instanceof DimensionMergeRefused) throw ApplicationFailure.nonRetryable(err.message, 'DimensionMergeRefused', { reason: err.reason });
+        throw err;
+      }
     },
   };
 }

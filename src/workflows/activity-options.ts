@@ -14,7 +14,7 @@ export const extraction = proxyActivities<Activities>({
     initialInterval: '1 second',
     backoffCoefficient: 2,
     maximumInterval: '2 minutes',
-    nonRetryableErrorTypes: ['RingCentral.permission', 'RingCentral.bad_request', 'ConfigError'],
+    nonRetryableErrorTypes: ['RingCentral.permission', 'RingCentral.bad_request', 'ConfigError', 'DimensionMergeRefused'],
   },
 });
 
