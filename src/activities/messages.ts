@@ -89,14 +89,7 @@ async function incremental(deps: ActivityDeps, rc: RingCentralAccount, input: Ex
   const cursor = await readCheckpoint<SyncCursor>(deps.pool, key);
   if (cursor) {
     try {
-      const body = await rc.get(messageSync.rateGroup, messageSync.path(extensionId), { syncType: 'ISync', syncToken: cursor.syncToken });
-      const { records, syncToken } = parseSync(messageSync.path(extensionId), body);
-      const written = await inTransaction(deps.pool, async (db) => {
-        const n = await upsertMessages(db, accountId, extensionId, records);
-        await writeCheckpoint(db, key, { syncToken });
-        return n;
-      });
-      return { pages: 1, records: records.length, written };
+      return await incrementalChanges(deps, rc, input, cursor.syncToken);
     } catch (err) {
       // MSG-333: the token is too old; start over with a full sync below.
       if (!(err instanceof RingCentralError && err.kind === 'sync_token_expired')) throw err;
@@ -114,6 +107,32 @@ async function incremental(deps: ActivityDeps, rc: RingCentralAccount, input: Ex
   });
   return { pages: paged.pages + 1, records: paged.records + records.length, written: paged.written + written };
 }
+
+/** ISync until a response comes back short of the cap: each response's token is checkpointed with its records. */
+async function incrementalChanges(deps: ActivityDeps, rc: RingCentralAccount, input: ExtensionMessagesInput, startToken: string): Promise<StreamCounts> {
+  const { accountKey: accountId, extensionId } = input;
+  const key = { accountId, stream: 'messages', scope: String(extensionId) };
+  const path = messageSync.path(extensionId);
+  const totals: StreamCounts = { pages: 0, records: 0, written: 0 };
+  let token = startToken;
+  for (;;) {
+    const body = await rc.get(messageSync.rateGroup, path, { syncType: 'ISync', syncToken: token, recordCount: ISYNC_RECORD_COUNT });
+    const { records, syncToken } = parseSync(path, body);
+    totals.written += await inTransaction(deps.pool, async (db) => {
+      const n = await upsertMessages(db, accountId, extensionId, records);
+      await writeCheckpoint(db, key, { syncToken });
+      return n;
+    });
+    totals.pages += 1;
+    totals.records += records.length;
+    token = syncToken;
+    Context.current().heartbeat({ stream: 'messages', extensionId, syncPages: totals.pages });
+    if (records.length < ISYNC_RECORD_COUNT) return totals;
+  }
+}
+
+/** Records per ISync response; a full response means more changes are waiting. */
+const ISYNC_RECORD_COUNT = 250;
 
 function parseSync(path: string, body: unknown): { records: Record<string, unknown>[]; syncToken: string } {
   const b = body as { records?: unknown; syncInfo?: { syncToken?: unknown } } | undefined;

@@ -58,7 +58,7 @@ export async function startPrivatePostgres(): Promise<PrivatePostgres> {
   const proc = startManaged(
     path.join(bin, 'postgres'),
     ['-D', dataDir, '-p', String(port), '-k', dir, '-c', 'listen_addresses=127.0.0.1', '-c', 'fsync=off', '-c', 'max_connections=300', '-c', 'full_page_writes=off'],
-    { ...ids },
+    { ...ids, removeOnOrphan: dir },
   );
   const url = `postgres://postgres@127.0.0.1:${port}/postgres`;
   await waitFor(

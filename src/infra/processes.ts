@@ -13,7 +13,7 @@ export interface ManagedProcess {
   stop(signal?: NodeJS.Signals, graceMs?: number): Promise<void>;
 }
 
-export function startManaged(cmd: string, args: string[], options: SpawnOptions = {}): ManagedProcess {
+export function startManaged(cmd: string, args: string[], options: SpawnOptions & { removeOnOrphan?: string } = {}): ManagedProcess {
   const child = spawn(cmd, args, { ...options, stdio: ['ignore', 'pipe', 'pipe'] });
   let lines: string[] = [];
   const keep = (chunk: Buffer) => {
@@ -22,7 +22,7 @@ export function startManaged(cmd: string, args: string[], options: SpawnOptions 
   child.stdout?.on('data', keep);
   child.stderr?.on('data', keep);
   child.on('error', (err) => keep(Buffer.from(String(err))));
-  if (child.pid) watchdog(child.pid);
+  if (child.pid) watchdog(child.pid, options.removeOnOrphan);
   const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
   return {
     child,
@@ -37,9 +37,10 @@ export function startManaged(cmd: string, args: string[], options: SpawnOptions 
   };
 }
 
-/** A detached shell that waits for our pid to vanish, then kills the child. */
-function watchdog(childPid: number): void {
-  const script = `while kill -0 ${process.pid} 2>/dev/null; do sleep 1; done; kill -TERM ${childPid} 2>/dev/null; sleep 5; kill -KILL ${childPid} 2>/dev/null`;
+/** A detached shell that waits for our pid to vanish, then kills the child (and removes its temp dir). */
+function watchdog(childPid: number, removeDir?: string): void {
+  const cleanup = removeDir ? `; while kill -0 ${childPid} 2>/dev/null; do sleep 1; done; rm -rf '${removeDir.replace(/'/g, '')}'` : '';
+  const script = `while kill -0 ${process.pid} 2>/dev/null; do sleep 1; done; kill -TERM ${childPid} 2>/dev/null; sleep 5; kill -KILL ${childPid} 2>/dev/null${cleanup}`;
   const guard = spawn('sh', ['-c', script], { detached: true, stdio: 'ignore' });
   guard.unref();
 }

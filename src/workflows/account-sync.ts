@@ -27,7 +27,7 @@ export interface AccountSyncInput {
   initialLookbackMs?: number;
   /** Calls appear after they end and change for a while: stay this far behind "now". Default 5 min. */
   callLogLagMs?: number;
-  /** Re-read this much before the watermark so late changes (recordings, deletions) arrive. Default 24 h. */
+  /** Re-read this much before the watermark so late changes (recordings, deletions) arrive. Default 24 h. Also the message window of extensions without a sync token. */
   callLogLookbackMs?: number;
   windowMs?: number;
   messageConcurrency?: number;
@@ -69,7 +69,9 @@ export async function accountSyncWorkflow(input: AccountSyncInput): Promise<Acco
     const initialFrom = minusMs(now, input.initialLookbackMs ?? DAY);
     const callLogTo = laterOf(minusMs(now, input.callLogLagMs ?? 5 * MINUTE), begin.watermarks.callLog ?? initialFrom);
     const callLogFrom = begin.watermarks.callLog ? minusMs(begin.watermarks.callLog, input.callLogLookbackMs ?? DAY) : initialFrom;
-    const messagesFrom = begin.watermarks.messages ?? initialFrom;
+    // Only extensions without a sync token page this window (new ones, or after MSG-333):
+    // the look-back lets them also pick up recent changes to older messages.
+    const messagesFrom = begin.watermarks.messages ? minusMs(begin.watermarks.messages, input.callLogLookbackMs ?? DAY) : initialFrom;
 
     enter('extracting');
     const [directory, calls, messages] = await Promise.all([

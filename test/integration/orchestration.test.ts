@@ -102,6 +102,26 @@ describe('orchestration', () => {
     await recordHistory(client, `backfill-close-${taskQueue}`, 'backfill');
   });
 
+  it('manages the schedule through the CLI: describe, pause, unpause, list, delete', async () => {
+    expect((await cli(['schedule', 'create', '--account', ACCOUNT, '--cron', '0 * * * *'])).code).toBe(0);
+    expect((await cli(['schedule', 'create', '--account', ACCOUNT, '--every', '1h'])).code).toBe(1); // exists already
+    const described = JSON.parse((await cli(['schedule', 'describe', '--account', ACCOUNT, '--json'])).out[0]);
+    expect(described).toMatchObject({ scheduleId: scheduleIdFor(ACCOUNT), paused: false });
+    expect(described.nextActionTimes.length).toBeGreaterThan(0);
+    expect((await cli(['schedule', 'pause', '--account', ACCOUNT])).code).toBe(0);
+    expect(JSON.parse((await cli(['schedule', 'describe', '--account', ACCOUNT, '--json'])).out[0]).paused).toBe(true);
+    expect((await cli(['schedule', 'unpause', '--account', ACCOUNT])).code).toBe(0);
+    // Schedule listings come from visibility, which is eventually consistent: poll briefly.
+    let listed: Array<{ scheduleId: string; paused: boolean }> = [];
+    for (let i = 0; i < 40 && !listed.some((s) => s.scheduleId === scheduleIdFor(ACCOUNT) && !s.paused); i++) {
+      listed = JSON.parse((await cli(['schedule', 'list', '--json'])).out[0]);
+      await new Promise((r) => setTimeout(r, 250));
+    }
+    expect(listed).toContainEqual({ scheduleId: scheduleIdFor(ACCOUNT), paused: false });
+    expect((await cli(['schedule', 'delete', '--account', ACCOUNT])).code).toBe(0);
+    expect((await cli(['schedule', 'describe', '--account', ACCOUNT])).code).toBe(1);
+  });
+
   it('a long backfill continues as new, keeps every run under the event limit, and completes from carried state', async () => {
     const now = sim.clock.now();
     const from = new Date(now - 19 * 24 * HOUR).toISOString();
