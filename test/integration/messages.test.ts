@@ -3,48 +3,27 @@
  * ISync and so catch messages read, deleted or purged after first sight; an expired token
  * (MSG-333) falls back to a full sync; an extension deleted mid-run is recorded, not fatal.
  */
-import type { Client } from '@temporalio/client';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Simulator } from '../../src/simulator';
+import { describe, expect, it } from 'vitest';
 import { accountSyncWorkflow } from '../../src/workflows';
-import { testDatabase } from '../support/stack';
-import { ACCOUNT, startTestSimulator, startTestWorker, testClient, type TestWorker } from '../support/sync-harness';
+import { ACCOUNT, useSyncStack } from '../support/sync-harness';
 
 const HOUR = 3_600_000;
 const ALL = ['Alive', 'Deleted', 'Purged'] as Array<'Alive'>;
 
 describe('message store sync', () => {
-  let db: Awaited<ReturnType<typeof testDatabase>>;
-  let sim: Simulator;
-  let client: Client;
-  let closeClient: () => Promise<void>;
-  let taskQueue: string;
-  let worker: TestWorker;
+  const stack = useSyncStack({ seed: 8, extensions: 10, days: 3, messagesPerExtensionPerDay: 30, syncTokenMaxAgeMs: 6 * HOUR }, { maxPageSize: 25 });
   let syncs = 0;
 
-  beforeAll(async () => {
-    db = await testDatabase();
-    sim = await startTestSimulator({ seed: 8, extensions: 10, days: 3, messagesPerExtensionPerDay: 30, syncTokenMaxAgeMs: 6 * HOUR });
-    ({ client, close: closeClient, taskQueue } = await testClient());
-    worker = await startTestWorker(db.pool, sim, taskQueue, { maxPageSize: 25 });
-  });
-  afterAll(async () => {
-    await worker?.stop();
-    await closeClient?.();
-    await sim?.close();
-    await db?.drop();
-  });
-
   const sync = () =>
-    client.workflow.execute(accountSyncWorkflow, { taskQueue, workflowId: `msync-${++syncs}-${taskQueue}`, args: [{ accountKey: ACCOUNT, initialLookbackMs: 3 * 24 * HOUR }] });
+    stack.client.workflow.execute(accountSyncWorkflow, { taskQueue: stack.taskQueue, workflowId: `msync-${++syncs}-${stack.taskQueue}`, args: [{ accountKey: ACCOUNT, initialLookbackMs: 3 * 24 * HOUR }] });
 
   /** Every message created in [from, now) equals the truth in the columns users query. */
   async function expectMessagesMatchTruth(from: number) {
-    const { rows: exts } = await db.pool.query(`SELECT DISTINCT extension_id FROM ringcentral.extension_snapshot WHERE type = 'User' AND status = 'Enabled'`);
+    const { rows: exts } = await stack.db.pool.query(`SELECT DISTINCT extension_id FROM ringcentral.extension_snapshot WHERE type = 'User' AND status = 'Enabled'`);
     let compared = 0;
     for (const { extension_id } of exts) {
-      const truth = sim.truth.messages(extension_id, { from, to: sim.clock.now(), availability: ALL });
-      const { rows } = await db.pool.query(
+      const truth = stack.sim.truth.messages(extension_id, { from, to: stack.sim.clock.now(), availability: ALL });
+      const { rows } = await stack.db.pool.query(
         `SELECT id, availability, read_status, last_modified_time FROM ringcentral.message WHERE extension_id = $1 AND creation_time >= $2 ORDER BY id`,
         [extension_id, new Date(from).toISOString()],
       );
@@ -64,34 +43,34 @@ describe('message store sync', () => {
   }
 
   it('the first sync pages every store, later ones catch changes through ISync', async () => {
-    const start = sim.clock.now() - 3 * 24 * HOUR;
+    const start = stack.sim.clock.now() - 3 * 24 * HOUR;
     await sync();
     expect(await expectMessagesMatchTruth(start)).toBeGreaterThan(200);
-    sim.clock.advance(2 * HOUR); // messages are read, deleted, purged meanwhile
-    sim.resetStats();
+    stack.sim.clock.advance(2 * HOUR); // messages are read, deleted, purged meanwhile
+    stack.sim.resetStats();
     await sync();
-    expect(sim.requestLog().some((r) => r.path.includes('syncType=ISync'))).toBe(true);
-    expect(sim.requestLog().filter((r) => r.path.includes('/message-store'))).toEqual([]); // no re-paging
+    expect(stack.sim.requestLog().some((r) => r.path.includes('syncType=ISync'))).toBe(true);
+    expect(stack.sim.requestLog().filter((r) => r.path.includes('/message-store'))).toEqual([]); // no re-paging
     expect(await expectMessagesMatchTruth(start)).toBeGreaterThan(200);
-    const changed = await db.pool.query(`SELECT count(*)::int AS n FROM ringcentral.message WHERE last_synced_at > first_synced_at`);
+    const changed = await stack.db.pool.query(`SELECT count(*)::int AS n FROM ringcentral.message WHERE last_synced_at > first_synced_at`);
     expect(changed.rows[0].n).toBeGreaterThan(0);
   });
 
   it('an expired sync token (MSG-333) falls back to a full sync', async () => {
-    sim.clock.advance(7 * HOUR); // past the simulator's 6 h token lifetime
-    sim.resetStats();
+    stack.sim.clock.advance(7 * HOUR); // past the simulator's 6 h token lifetime
+    stack.sim.resetStats();
     const result = await sync();
     expect(result.phase).toBe('done');
-    expect(sim.requestLog().some((r) => r.status === 400 && r.path.includes('syncType=ISync'))).toBe(true);
-    expect(sim.requestLog().some((r) => r.path.includes('syncType=FSync'))).toBe(true);
-    await expectMessagesMatchTruth(sim.clock.now() - 20 * HOUR);
+    expect(stack.sim.requestLog().some((r) => r.status === 400 && r.path.includes('syncType=ISync'))).toBe(true);
+    expect(stack.sim.requestLog().some((r) => r.path.includes('syncType=FSync'))).toBe(true);
+    await expectMessagesMatchTruth(stack.sim.clock.now() - 20 * HOUR);
   });
 
   it('an extension deleted between the list and its message store is recorded, not a failure', async () => {
-    sim.clock.advance(HOUR);
-    sim.faults.add({ kind: '404-extension', times: 1, match: { path: /message-sync/ } });
+    stack.sim.clock.advance(HOUR);
+    stack.sim.faults.add({ kind: '404-extension', times: 1, match: { path: /message-sync/ } });
     const result = await sync();
-    sim.faults.clear();
+    stack.sim.faults.clear();
     expect(result.phase).toBe('done');
     expect(result.counts.extensionsGone).toBe(1);
   });

@@ -3,47 +3,26 @@
  * holds a number, is disabled and deleted, the number goes to a new extension B; calls
  * before and after are attributed to A and B, by id and by number.
  */
-import type { Client } from '@temporalio/client';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Simulator } from '../../src/simulator';
+import { describe, expect, it } from 'vitest';
 import { accountSyncWorkflow } from '../../src/workflows';
-import { testDatabase } from '../support/stack';
-import { ACCOUNT, startTestSimulator, startTestWorker, testClient, type TestWorker } from '../support/sync-harness';
+import { ACCOUNT, useSyncStack } from '../support/sync-harness';
 
 const HOUR = 3_600_000;
 
 describe('a recycled extension number', () => {
-  let db: Awaited<ReturnType<typeof testDatabase>>;
-  let sim: Simulator;
-  let client: Client;
-  let closeClient: () => Promise<void>;
-  let taskQueue: string;
-  let worker: TestWorker;
+  const stack = useSyncStack({ seed: 77, extensions: 8, days: 1, callsPerExtensionPerDay: 60 }, { maxPageSize: 200 });
   let n = 0;
 
-  beforeAll(async () => {
-    db = await testDatabase();
-    sim = await startTestSimulator({ seed: 77, extensions: 8, days: 1, callsPerExtensionPerDay: 60 });
-    ({ client, close: closeClient, taskQueue } = await testClient());
-    worker = await startTestWorker(db.pool, sim, taskQueue, { maxPageSize: 200 });
-  });
-  afterAll(async () => {
-    await worker?.stop();
-    await closeClient?.();
-    await sim?.close();
-    await db?.drop();
-  });
-
-  const sync = () => client.workflow.execute(accountSyncWorkflow, { taskQueue, workflowId: `recycle-${++n}-${taskQueue}`, args: [{ accountKey: ACCOUNT }] });
+  const sync = () => stack.client.workflow.execute(accountSyncWorkflow, { taskQueue: stack.taskQueue, workflowId: `recycle-${++n}-${stack.taskQueue}`, args: [{ accountKey: ACCOUNT }] });
 
   it('attributes calls before the reassignment to A and after it to B', async () => {
     await sync();
-    const { oldId: a, newId: b, number } = sim.events.recycleScenario(); // A disabled, deleted; B hired with A's number
-    const reassignedAt = sim.clock.now();
-    sim.clock.advance(6 * HOUR);
+    const { oldId: a, newId: b, number } = stack.sim.events.recycleScenario(); // A disabled, deleted; B hired with A's number
+    const reassignedAt = stack.sim.clock.now();
+    stack.sim.clock.advance(6 * HOUR);
     await sync();
 
-    const calls = await db.pool.query(
+    const calls = await stack.db.pool.query(
       `SELECT extension_id, owner_extension_key, owner_extension_number, start_time FROM ringcentral.call_log_attributed
         WHERE extension_id IN ($1, $2) ORDER BY start_time`,
       [a, b],
@@ -61,12 +40,12 @@ describe('a recycled extension number', () => {
     }
     // By number: who held it then, per the dimension and per the simulator's ground truth.
     for (const r of [before.at(-1)!, after[0]]) {
-      const held = await db.pool.query(`SELECT extension_id FROM ringcentral.extension_holder($1, $2, $3)`, [ACCOUNT, number, r.start_time]);
+      const held = await stack.db.pool.query(`SELECT extension_id FROM ringcentral.extension_holder($1, $2, $3)`, [ACCOUNT, number, r.start_time]);
       expect(held.rows[0].extension_id).toBe(r.extension_id);
-      expect(sim.truth.holderOf(number, r.start_time)).toBe(r.extension_id);
+      expect(stack.sim.truth.holderOf(number, r.start_time)).toBe(r.extension_id);
     }
     // A is closed with a tombstone; B is the current holder.
-    const dim = await db.pool.query(`SELECT extension_id, is_current, is_deleted FROM ringcentral.dim_extension WHERE extension_id IN ($1, $2) AND is_current`, [a, b]);
+    const dim = await stack.db.pool.query(`SELECT extension_id, is_current, is_deleted FROM ringcentral.dim_extension WHERE extension_id IN ($1, $2) AND is_current`, [a, b]);
     expect(dim.rows.sort((x, y) => Number(x.extension_id === b) - Number(y.extension_id === b))).toEqual([
       { extension_id: a, is_current: true, is_deleted: true },
       { extension_id: b, is_current: true, is_deleted: false },
