@@ -3,7 +3,7 @@
  * rate-limit waits hand the worker slot back until the budget frees up; permission and
  * bad-request errors fail fast; transient ones retry with the activity's backoff.
  */
-import { ApplicationFailure } from '@temporalio/activity';
+import { ApplicationFailure, ApplicationFailureCategory } from '@temporalio/common';
 import { RateLimitWait } from '../ratelimit/governor';
 import { RingCentralError } from '../ringcentral/errors';
 
@@ -17,7 +17,8 @@ export async function withFailureMapping<T>(fn: () => Promise<T>): Promise<T> {
 
 export function toFailure(err: unknown): unknown {
   if (err instanceof RateLimitWait) {
-    return ApplicationFailure.create({ type: 'RateLimitWait', message: err.message, nextRetryDelay: err.waitMs });
+    // BENIGN: waiting for the budget is the plan working, not an error to alert on.
+    return ApplicationFailure.create({ type: 'RateLimitWait', message: err.message, nextRetryDelay: err.waitMs, category: ApplicationFailureCategory.BENIGN });
   }
   if (err instanceof RingCentralError) {
     const nonRetryable = err.kind === 'permission' || err.kind === 'bad_request';

@@ -81,7 +81,7 @@ export function registerRuns(program: Command) {
       try {
         if (!workflowId) {
           const rows = [];
-          for await (const wf of client.workflow.list({ query: `TaskQueue = '${process.env.TEMPORAL_TASK_QUEUE || 'rcsync'}' ORDER BY StartTime DESC` })) {
+          for await (const wf of client.workflow.list({ query: `TaskQueue = '${process.env.TEMPORAL_TASK_QUEUE || 'rcsync'}'` })) {
             if (wf.workflowId.includes('/')) continue; // children are shown through their parents
             rows.push({ workflowId: wf.workflowId, type: wf.type, status: wf.status.name, started: wf.startTime.toISOString() });
             if (rows.length >= 20) break;
@@ -99,8 +99,9 @@ export function registerRuns(program: Command) {
           print(opts.json, result, JSON.stringify(result));
           return;
         }
-        const progress = description.status.name === 'RUNNING' ? await handle.query('progress').catch(() => undefined) : undefined;
-        print(opts.json, { workflowId, status: description.status.name, progress }, `${workflowId}: ${description.status.name}${progress ? ` ${JSON.stringify(progress)}` : ''}`);
+        const status = description.status.name;
+        const details = status === 'RUNNING' ? await handle.query('progress').catch(() => undefined) : status === 'COMPLETED' ? await handle.result() : undefined;
+        print(opts.json, { workflowId, status, details }, `${workflowId}: ${status}${details ? ` ${JSON.stringify(details)}` : ''}`);
       } finally {
         await connection.close();
       }
