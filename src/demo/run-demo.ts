@@ -108,6 +108,13 @@ export async function runDemo(o: DemoOptions): Promise<DemoHandle> {
     }
     const summary = await warehouseSummary(pool, ACCOUNT, recycled);
     o.log(formatSummary(summary, stack.uiUrl));
+    // The simulator's credentials are demo values, not secrets: printing them lets users
+    // point the rcsync CLI and psql at this running stack.
+    o.log(
+      `\nTo use the CLI and psql against this stack, in another shell:\n  export DATABASE_URL=${stack.databaseUrl} TEMPORAL_ADDRESS=${stack.temporalAddress} ` +
+        `TEMPORAL_TASK_QUEUE=${taskQueue} RC_ACCOUNT_KEY=${ACCOUNT} RC_SERVER_URL=${sim.url} RC_CLIENT_ID=${sim.credentials.clientId} ` +
+        `RC_CLIENT_SECRET=${sim.credentials.clientSecret} RC_JWT=${sim.credentials.jwt}\n  npm run -s rcsync -- status; npm run -s rcsync -- sync --wait; psql "$DATABASE_URL"`,
+    );
     return { summary, uiUrl: stack.uiUrl, stop };
   } catch (err) {
     await stop();
