@@ -15,6 +15,8 @@ export interface CallLogWindowInput {
    * sync windows (which move with the watermark) clean up after themselves.
    */
   keepDoneMarker: boolean;
+  /** The sync run this window belongs to, whose progress it reports. */
+  runId?: string;
 }
 
 export interface StreamCounts {
@@ -41,13 +43,13 @@ export function callLogActivities(deps: ActivityDeps) {
         const totals = await paginate(rc, callLog, window, cursor ?? { page: 1 }, async (page, fetched) => {
           await inTransaction(deps.pool, async (db) => {
             written += await upsertCallLogRecords(db, accountId, page.records);
+            if (input.runId) await db.query('UPDATE ringcentral.sync_run SET progress_at = now() WHERE run_id = $1', [input.runId]);
             if (page.next) await writeCheckpoint(db, key, page.next);
             else if (input.keepDoneMarker) await writeCheckpoint(db, key, { done: true });
             else await deleteCheckpoint(db, key);
           });
           ctx.heartbeat({ stream: 'call_log', window, page: fetched.page });
-          if (ctx.cancellationSignal.aborted) throw ctx.cancellationSignal.reason;
-        }, pagingOptions(deps, (d) => ctx.heartbeat(d), { stream: 'call_log', window }));
+        }, pagingOptions(deps, ctx, { stream: 'call_log', window }));
         return { ...totals, written };
       });
     },

@@ -1,3 +1,4 @@
+import type { Context } from '@temporalio/activity';
 import type { RingCentralClients } from '../ringcentral/client';
 import type { Pool } from '../warehouse/db';
 
@@ -25,10 +26,15 @@ export function requireRc(deps: ActivityDeps): RingCentralClients {
   return deps.rc;
 }
 
-/** Paging options every paging activity uses: the page-size cap, and a heartbeat before each request so a slow page is not mistaken for a dead worker. */
-export function pagingOptions(deps: ActivityDeps, heartbeat: (details: unknown) => void, where: Record<string, unknown>) {
+/**
+ * Paging options every paging activity uses: the page-size cap, a heartbeat before each
+ * request (so a slow page or a rate wait is not mistaken for a dead worker), and the
+ * activity's cancellation signal (in-flight requests abort; paging stops between pages).
+ */
+export function pagingOptions(deps: ActivityDeps, ctx: Context, where: Record<string, unknown>) {
   return {
     maxPageSize: deps.settings?.maxPageSize,
-    beforeRequest: (cursor: { page: number }) => heartbeat({ ...where, page: cursor.page }),
+    beforeRequest: (cursor: { page: number }) => ctx.heartbeat({ ...where, page: cursor.page }),
+    signal: ctx.cancellationSignal,
   };
 }

@@ -7,7 +7,9 @@ export function dimensionActivities(deps: ActivityDeps) {
   return {
     async mergeExtensionDimension(input: { accountKey: string; runId: string }) {
       try {
-        return await mergeExtensionDimension(deps.pool, { accountId: input.accountKey, runId: input.runId });
+        // The snapshot activity has finished by now: if the list still came up short after
+        // re-paging, merge what arrived without deleting anything (the merge's incomplete mode).
+        return await mergeExtensionDimension(deps.pool, { accountId: input.accountKey, runId: input.runId, allowIncomplete: true });
       } catch (err) {
         // A refused merge (older or incomplete snapshot) will be refused again: fail fast, say why.
         if (err instanceof DimensionMergeRefused) throw ApplicationFailure.nonRetryable(err.message, 'DimensionMergeRefused', { reason: err.reason });

@@ -3,7 +3,10 @@
  * rate-limit waits hand the worker slot back until the budget frees up; permission and
  * bad-request errors fail fast; transient ones retry with the activity's backoff.
  */
+import { Context } from '@temporalio/activity';
 import { ApplicationFailure, ApplicationFailureCategory } from '@temporalio/common';
+
+const MALFORMED_ATTEMPTS = 5;
 import { RateLimitWait } from '../ratelimit/governor';
 import { RingCentralError } from '../ringcentral/errors';
 
@@ -21,7 +24,8 @@ export function toFailure(err: unknown): unknown {
     return ApplicationFailure.create({ type: 'RateLimitWait', message: err.message, nextRetryDelay: err.waitMs, category: ApplicationFailureCategory.BENIGN });
   }
   if (err instanceof RingCentralError) {
-    const nonRetryable = err.kind === 'permission' || err.kind === 'bad_request';
+    // A malformed response may be a one-off (a proxy hiccup); the same one five times is not.
+    const nonRetryable = err.kind === 'permission' || err.kind === 'bad_request' || (err.kind === 'malformed' && Context.current().info.attempt >= MALFORMED_ATTEMPTS);
     return ApplicationFailure.create({
       type: `RingCentral.${err.kind}`,
       message: err.message,

@@ -26,25 +26,34 @@ export interface ExtensionMessagesInput {
 export interface ExtensionMessagesResult extends StreamCounts {
   /** The extension was deleted since it was listed: recorded, not a failure. */
   extensionGone: boolean;
+  /** RingCentral refused this mailbox (403 or 400): recorded per extension; the fan-out decides. */
+  refused?: { kind: 'permission' | 'bad_request'; message: string };
 }
 
-interface SyncCursor {
-  syncToken: string;
-}
+/**
+ * The per-extension checkpoint: a ready ISync token, or, between an FSync and the end of
+ * paging the window it covers, the token waiting to become ready (so a retry does not
+ * FSync again) and the server time the window extends to.
+ */
+type SyncCursor = { syncToken: string } | { pendingSyncToken: string; syncTime: string };
 
 export function messageActivities(deps: ActivityDeps) {
   return {
     async syncExtensionMessages(input: ExtensionMessagesInput): Promise<ExtensionMessagesResult> {
       return withFailureMapping(async () => {
         const rc = requireRc(deps).forAccount(input.accountKey);
+        const empty = { pages: 0, records: 0, written: 0, extensionGone: false };
         try {
           if (input.mode === 'sync') return { ...(await incremental(deps, rc, input)), extensionGone: false };
-          return { ...(await pageWindow(deps, rc, input, true)), extensionGone: false };
+          return { ...(await pageWindow(deps, rc, input, input.window, true)), extensionGone: false };
         } catch (err) {
-          if (err instanceof RingCentralError && err.kind === 'not_found') {
+          if (!(err instanceof RingCentralError)) throw err;
+          if (err.kind === 'not_found') {
             await deleteCheckpoint(deps.pool, { accountId: input.accountKey, stream: 'messages', scope: String(input.extensionId) });
-            return { pages: 0, records: 0, written: 0, extensionGone: true };
+            return { ...empty, extensionGone: true };
           }
+          // One mailbox we may not read must not fail the whole account's sync.
+          if (err.kind === 'permission' || err.kind === 'bad_request') return { ...empty, refused: { kind: err.kind, message: err.message } };
           throw err;
         }
       });
@@ -59,53 +68,72 @@ export function messageActivities(deps: ActivityDeps) {
           ORDER BY extension_id LIMIT $5`,
         [input.runId, input.afterId, s.messageExtensionTypes, s.messageExtensionStatuses, input.limit],
       );
+      await deps.pool.query(`UPDATE ringcentral.sync_run SET progress_at = now() WHERE run_id = $1`, [input.runId]);
       return rows.map((r) => r.extension_id);
     },
   };
 }
 
-async function pageWindow(deps: ActivityDeps, rc: RingCentralAccount, input: ExtensionMessagesInput, keepDoneMarker: boolean): Promise<StreamCounts> {
-  const { accountKey: accountId, extensionId, window } = input;
+async function pageWindow(deps: ActivityDeps, rc: RingCentralAccount, input: ExtensionMessagesInput, window: Window, keepDoneMarker: boolean): Promise<StreamCounts> {
+  const { accountKey: accountId, extensionId } = input;
   const key = { accountId, stream: 'messages', scope: `${extensionId}:${window.from}/${window.to}` };
   const cursor = await readCheckpoint<PageCursor | { done: true }>(deps.pool, key);
   if (cursor && 'done' in cursor) return { pages: 0, records: 0, written: 0, skipped: true };
   const ctx = Context.current();
   let written = 0;
-  const totals = await paginate(rc, messageStore, { ...window, extensionId }, cursor ?? { page: 1 }, async (page, fetched) => {
-    await inTransaction(deps.pool, async (db) => {
-      written += await upsertMessages(db, accountId, extensionId, page.records);
-      if (page.next) await writeCheckpoint(db, key, page.next);
-      else if (keepDoneMarker) await writeCheckpoint(db, key, { done: true });
-      else await deleteCheckpoint(db, key);
-    });
-    ctx.heartbeat({ stream: 'messages', extensionId, page: fetched.page });
-  }, pagingOptions(deps, (d) => ctx.heartbeat(d), { stream: 'messages', extensionId }));
+  const totals = await paginate(
+    rc,
+    messageStore,
+    { ...window, extensionId },
+    cursor ?? { page: 1 },
+    async (page) => {
+      await inTransaction(deps.pool, async (db) => {
+        written += await upsertMessages(db, accountId, extensionId, page.records);
+        if (page.next) await writeCheckpoint(db, key, page.next);
+        else if (keepDoneMarker) await writeCheckpoint(db, key, { done: true });
+        else await deleteCheckpoint(db, key);
+      });
+    },
+    pagingOptions(deps, ctx, { stream: 'messages', extensionId }),
+  );
   return { ...totals, written };
 }
 
 async function incremental(deps: ActivityDeps, rc: RingCentralAccount, input: ExtensionMessagesInput): Promise<StreamCounts> {
   const { accountKey: accountId, extensionId } = input;
   const key = { accountId, stream: 'messages', scope: String(extensionId) };
-  const cursor = await readCheckpoint<SyncCursor>(deps.pool, key);
-  if (cursor) {
+  let cursor = await readCheckpoint<SyncCursor>(deps.pool, key);
+  if (cursor && 'syncToken' in cursor) {
     try {
       return await incrementalChanges(deps, rc, input, cursor.syncToken);
     } catch (err) {
       // MSG-333: the token is too old; start over with a full sync below.
       if (!(err instanceof RingCentralError && err.kind === 'sync_token_expired')) throw err;
       await deleteCheckpoint(deps.pool, key);
+      cursor = undefined;
     }
   }
-  // Full sync: take the token first, so changes made while we page the window are in the next ISync.
-  const body = await rc.get(messageSync.rateGroup, messageSync.path(extensionId), { syncType: 'FSync', dateFrom: input.window.to });
-  const { records, syncToken } = parseSync(messageSync.path(extensionId), body);
-  const paged = await pageWindow(deps, rc, input, false);
-  const written = await inTransaction(deps.pool, async (db) => {
-    const n = await upsertMessages(db, accountId, extensionId, records);
-    await writeCheckpoint(db, key, { syncToken });
-    return n;
-  });
-  return { pages: paged.pages + 1, records: paged.records + records.length, written: paged.written + written };
+  // Full sync. The FSync comes first: changes made while we page are in the next ISync. Its
+  // token is parked in the checkpoint (with its records) until the window up to its syncTime
+  // is paged, so a retry resumes paging instead of starting over.
+  let fsync = { pages: 0, records: 0, written: 0 };
+  if (!cursor) {
+    const body = await rc.get(messageSync.rateGroup, messageSync.path(extensionId), { syncType: 'FSync', dateFrom: input.window.to }, Context.current().cancellationSignal);
+    const { records, syncToken, syncTime } = parseSync(messageSync.path(extensionId), body);
+    cursor = { pendingSyncToken: syncToken, syncTime: syncTime ?? input.window.to };
+    const pending = cursor;
+    const written = await inTransaction(deps.pool, async (db) => {
+      const n = await upsertMessages(db, accountId, extensionId, records);
+      await writeCheckpoint(db, key, pending);
+      return n;
+    });
+    fsync = { pages: 1, records: records.length, written };
+  }
+  if (!('pendingSyncToken' in cursor)) throw new Error('unreachable: sync cursor without a pending token');
+  // Up to the FSync's own time, so nothing between the snapshot and the FSync falls through a capped FSync.
+  const paged = await pageWindow(deps, rc, input, { from: input.window.from, to: laterIso(cursor.syncTime, input.window.to) }, false);
+  await writeCheckpoint(deps.pool, key, { syncToken: cursor.pendingSyncToken });
+  return { pages: paged.pages + fsync.pages, records: paged.records + fsync.records, written: paged.written + fsync.written };
 }
 
 /** ISync until a response comes back short of the cap: each response's token is checkpointed with its records. */
@@ -113,10 +141,12 @@ async function incrementalChanges(deps: ActivityDeps, rc: RingCentralAccount, in
   const { accountKey: accountId, extensionId } = input;
   const key = { accountId, stream: 'messages', scope: String(extensionId) };
   const path = messageSync.path(extensionId);
+  const ctx = Context.current();
   const totals: StreamCounts = { pages: 0, records: 0, written: 0 };
   let token = startToken;
   for (;;) {
-    const body = await rc.get(messageSync.rateGroup, path, { syncType: 'ISync', syncToken: token, recordCount: ISYNC_RECORD_COUNT });
+    ctx.heartbeat({ stream: 'messages', extensionId, syncPages: totals.pages });
+    const body = await rc.get(messageSync.rateGroup, path, { syncType: 'ISync', syncToken: token, recordCount: ISYNC_RECORD_COUNT }, ctx.cancellationSignal);
     const { records, syncToken } = parseSync(path, body);
     totals.written += await inTransaction(deps.pool, async (db) => {
       const n = await upsertMessages(db, accountId, extensionId, records);
@@ -126,18 +156,23 @@ async function incrementalChanges(deps: ActivityDeps, rc: RingCentralAccount, in
     totals.pages += 1;
     totals.records += records.length;
     token = syncToken;
-    Context.current().heartbeat({ stream: 'messages', extensionId, syncPages: totals.pages });
     if (records.length < ISYNC_RECORD_COUNT) return totals;
+    if (ctx.cancellationSignal.aborted) throw ctx.cancellationSignal.reason;
   }
 }
 
 /** Records per ISync response; a full response means more changes are waiting. */
 const ISYNC_RECORD_COUNT = 250;
 
-function parseSync(path: string, body: unknown): { records: Record<string, unknown>[]; syncToken: string } {
-  const b = body as { records?: unknown; syncInfo?: { syncToken?: unknown } } | undefined;
+function laterIso(a: string, b: string): string {
+  return Date.parse(a) >= Date.parse(b) ? new Date(Date.parse(a) + 1000).toISOString() : b;
+}
+
+function parseSync(path: string, body: unknown): { records: Record<string, unknown>[]; syncToken: string; syncTime?: string } {
+  const b = body as { records?: unknown; syncInfo?: { syncToken?: unknown; syncTime?: unknown } } | undefined;
   if (!b || !Array.isArray(b.records) || typeof b.syncInfo?.syncToken !== 'string') {
     throw new RingCentralError('malformed', `${path}: sync response lacks records or syncInfo.syncToken`, { endpoint: path });
   }
-  return { records: b.records as Record<string, unknown>[], syncToken: b.syncInfo.syncToken };
+  const syncTime = typeof b.syncInfo.syncTime === 'string' && Number.isFinite(Date.parse(b.syncInfo.syncTime)) ? b.syncInfo.syncTime : undefined;
+  return { records: b.records as Record<string, unknown>[], syncToken: b.syncInfo.syncToken, syncTime };
 }

@@ -24,15 +24,15 @@ export interface FinishRunInput {
 }
 
 export function runActivities(deps: ActivityDeps, options: { staleRunMs?: number } = {}) {
-  const staleMs = options.staleRunMs ?? 6 * 3600_000;
+  const staleMs = options.staleRunMs ?? 2 * 3600_000;
   return {
     async beginSyncRun(input: { runId: string; accountKey: string; kind: 'sync' | 'backfill' }): Promise<BeginRunResult> {
       const { runId, accountKey, kind } = input;
-      // A run that has been "running" far longer than any sync takes was killed without
-      // saying so (e.g. terminated): release the account rather than block it forever.
+      // A run with no progress for hours was killed without saying so (e.g. its workflow was
+      // terminated): release the account rather than block it forever.
       await deps.pool.query(
         `UPDATE ringcentral.sync_run SET status = 'failed', finished_at = now(), error = 'abandoned: no progress for too long'
-          WHERE account_id = $1 AND kind = 'sync' AND status = 'running' AND run_id <> $2 AND started_at < now() - make_interval(secs => $3 / 1000.0)`,
+          WHERE account_id = $1 AND kind = 'sync' AND status = 'running' AND run_id <> $2 AND progress_at < now() - make_interval(secs => $3 / 1000.0)`,
         [accountKey, runId, staleMs],
       );
       const inserted = await deps.pool.query(

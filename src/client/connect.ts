@@ -23,12 +23,17 @@ export async function connectDatabase(): Promise<Pool> {
     if (err instanceof ConfigError) fail(err.message);
     throw err;
   }
+  let host: string;
+  try {
+    host = new URL(url).host;
+  } catch {
+    return fail('DATABASE_URL is not a URL: use postgres://user:password@host:5432/database.');
+  }
   const pool = createPool(url, 4);
   try {
     await pool.query('SELECT 1');
   } catch (err) {
     await pool.end().catch(() => undefined);
-    const host = new URL(url).host;
     fail(`Cannot reach Postgres at ${host} (${(err as { code?: string }).code ?? 'connection failed'}): check DATABASE_URL.`);
   }
   return pool;

@@ -32,9 +32,19 @@ export async function run(argv: string[]): Promise<number> {
       return err.exitCode;
     }
     if (err instanceof CommanderError) return err.exitCode === 0 ? EXIT.ok : EXIT.usage;
-    console.error(`rcsync: ${err instanceof Error ? err.message : String(err)}`);
+    console.error(`rcsync: ${describeFailure(err)}`);
     return EXIT.failed;
   }
+}
+
+/** "Workflow execution failed" says little: add the innermost cause (e.g. the missing permission). */
+function describeFailure(err: unknown): string {
+  const messages: string[] = [];
+  for (let e = err as { message?: string; cause?: unknown } | undefined; e && messages.length < 10; e = e.cause as typeof e) {
+    if (e.message) messages.push(e.message);
+  }
+  if (messages.length === 0) return String(err);
+  return messages.length === 1 ? messages[0] : `${messages[0]}: ${messages[messages.length - 1]}`;
 }
 
 if (require.main === module) {

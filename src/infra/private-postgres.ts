@@ -34,10 +34,13 @@ function pgBinDir(): string {
 
 function runAsIds(): { uid?: number; gid?: number } {
   if (process.getuid?.() !== 0) return {};
-  const uid = Number(execFileSync('id', ['-u', 'postgres'], { encoding: 'utf8' }).trim());
-  const gid = Number(execFileSync('id', ['-g', 'postgres'], { encoding: 'utf8' }).trim());
-  if (!Number.isFinite(uid)) throw new Error('Running as root needs a `postgres` OS user to own the private cluster.');
-  return { uid, gid };
+  try {
+    const uid = Number(execFileSync('id', ['-u', 'postgres'], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] }).trim());
+    const gid = Number(execFileSync('id', ['-g', 'postgres'], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] }).trim());
+    return { uid, gid };
+  } catch {
+    throw new Error('As root, the private Postgres runs as the `postgres` OS user, which does not exist: create it (useradd --system postgres) or set DATABASE_URL.');
+  }
 }
 
 export async function startPrivatePostgres(): Promise<PrivatePostgres> {

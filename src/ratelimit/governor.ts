@@ -11,10 +11,12 @@
  */
 import type { Pool } from '../warehouse/db';
 
-export type RateGroup = 'Light' | 'Medium' | 'Heavy' | 'Auth';
+/** RingCentral's documented groups; the server may name others (X-Rate-Limit-Group), and we follow it. */
+export type KnownRateGroup = 'Light' | 'Medium' | 'Heavy' | 'Auth';
+export type RateGroup = KnownRateGroup | (string & {});
 
 /** RingCentral's documented defaults, used until the server's headers say otherwise. */
-export const DEFAULT_LIMITS: Record<RateGroup, { limit: number; windowMs: number }> = {
+export const DEFAULT_LIMITS: Record<KnownRateGroup, { limit: number; windowMs: number }> = {
   Light: { limit: 50, windowMs: 60_000 },
   Medium: { limit: 40, windowMs: 60_000 },
   Heavy: { limit: 10, windowMs: 60_000 },
@@ -49,7 +51,8 @@ export class RateGovernor {
 
   /** Reserves a slot now and returns 0, or returns how long to wait before asking again. */
   async tryAcquire(accountId: string, group: RateGroup): Promise<number> {
-    const defaults = DEFAULT_LIMITS[group];
+    // An unknown group gets the strictest default until its headers arrive.
+    const defaults = DEFAULT_LIMITS[group as KnownRateGroup] ?? DEFAULT_LIMITS.Heavy;
     const client = await this.pool.connect();
     try {
       await client.query('BEGIN');
@@ -97,27 +100,31 @@ export class RateGovernor {
   /** Learns the server's real limit and window; a spent budget (other apps?) pauses the group. */
   async observe(accountId: string, group: RateGroup, headers: RateHeaders): Promise<void> {
     await this.pool.query(
-      `UPDATE ringcentral.rate_budget
+      `INSERT INTO ringcentral.rate_budget (account_id, rate_group, limit_per_window, window_ms, blocked_until)
+       VALUES ($1, $2, $3, $4, CASE WHEN $5::int <= 0 THEN clock_timestamp() + make_interval(secs => $4::int / 1000.0) ELSE '-infinity' END)
+       ON CONFLICT (account_id, rate_group) DO UPDATE
           SET limit_per_window = $3, window_ms = $4,
               blocked_until = CASE WHEN $5::int <= 0
-                                   THEN greatest(blocked_until, clock_timestamp() + make_interval(secs => $4::int / 1000.0))
-                                   ELSE blocked_until END,
-              updated_at = now()
-        WHERE account_id = $1 AND rate_group = $2`,
+                                   THEN greatest(rate_budget.blocked_until, clock_timestamp() + make_interval(secs => $4::int / 1000.0))
+                                   ELSE rate_budget.blocked_until END,
+              updated_at = now()`,
       [accountId, group, headers.limit, headers.windowMs, headers.remaining],
     );
   }
 
   /** After a 429 nothing may be sent in the group until Retry-After has passed: the penalty restarts on every request made during it. */
   async penalize(accountId: string, group: RateGroup, retryAfterMs: number): Promise<void> {
+    const defaults = DEFAULT_LIMITS[group as KnownRateGroup] ?? DEFAULT_LIMITS.Heavy;
     await this.pool.query(
-      `UPDATE ringcentral.rate_budget
-          SET blocked_until = greatest(blocked_until, clock_timestamp() + make_interval(secs => $3 / 1000.0)),
-              rate_limited = rate_limited + 1, updated_at = now()
-        WHERE account_id = $1 AND rate_group = $2`,
-      [accountId, group, retryAfterMs],
+      `INSERT INTO ringcentral.rate_budget (account_id, rate_group, limit_per_window, window_ms, blocked_until, rate_limited)
+       VALUES ($1, $2, $4, $5, clock_timestamp() + make_interval(secs => $3 / 1000.0), 1)
+       ON CONFLICT (account_id, rate_group) DO UPDATE
+          SET blocked_until = greatest(rate_budget.blocked_until, clock_timestamp() + make_interval(secs => $3 / 1000.0)),
+              rate_limited = rate_budget.rate_limited + 1, updated_at = now()`,
+      [accountId, group, retryAfterMs, defaults.limit, defaults.windowMs],
     );
   }
+
 }
 
 export function parseRateHeaders(get: (name: string) => string | null): RateHeaders | undefined {
@@ -149,10 +156,13 @@ export async function acquireSlot(
   group: RateGroup,
   options: { maxInlineWaitMs: number; onWait?: (ms: number) => void },
 ): Promise<void> {
+  // The inline budget is for the whole acquisition: losing races to other workers again and
+  // again must not keep an activity (and its heartbeat) waiting indefinitely.
+  const deadline = Date.now() + options.maxInlineWaitMs;
   for (;;) {
     const waitMs = await governor.tryAcquire(accountId, group);
     if (waitMs === 0) return;
-    if (waitMs > options.maxInlineWaitMs) throw new RateLimitWait(group, waitMs);
+    if (Date.now() + waitMs > deadline) throw new RateLimitWait(group, waitMs);
     options.onWait?.(waitMs);
     await new Promise((r) => setTimeout(r, waitMs));
   }

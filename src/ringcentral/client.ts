@@ -1,8 +1,11 @@
 /**
  * One RingCentral connection per account per worker process, on @ringcentral/sdk.
- * Logs in once with the JWT and shares the token across all activities of the process
- * (RingCentral allows only a few parallel sessions per user); logs in again with the JWT
- * when the SDK's own refresh fails. Every request passes the rate governor first.
+ *
+ * Tokens: one session per account per process (RingCentral allows only a few per user),
+ * shared by all activities. Every token request (JWT login or refresh) passes the rate
+ * governor's Auth budget, and at most one is in flight: we renew an expiring token
+ * ourselves before the SDK would, and tell the SDK not to retry on its own (`retry: true`),
+ * so it never sends a refresh or a repeat request past the governor.
  */
 import { SDK } from '@ringcentral/sdk';
 import type { AccountCredentials } from '../config';
@@ -13,19 +16,27 @@ export type Query = Record<string, string | number | boolean | string[] | undefi
 
 export interface RcClientOptions {
   governor: RateGovernor;
+  /** Per request; keep it well under the activities' heartbeat timeout. */
   requestTimeoutMs?: number;
   /** Waits up to this long for a rate slot inside the activity; longer waits are handed back to Temporal. */
   maxInlineWaitMs?: number;
   onRateWait?: (group: RateGroup, ms: number) => void;
 }
 
-type SdkError = Error & { response?: Response; request?: Request };
+type SdkError = Error & { response?: Response };
+
+const TOKEN_PATH = '/restapi/oauth/token';
 
 export class RingCentralAccount {
   private readonly sdk: SDK;
-  private login?: Promise<void>;
+  /** The token request in flight, shared by every caller that needs a token meanwhile. */
+  private renewal?: Promise<void>;
+  /** Bumped on every new token, so a 401 only renews the token that actually failed. */
+  private generation = 0;
   /** The server's clock (Date header of the latest response): "now" for windows, immune to our clock skew. */
   serverTime?: Date;
+  /** Rate group per route as the server reports it (X-Rate-Limit-Group), which wins over our defaults. */
+  private readonly learnedGroups = new Map<string, RateGroup>();
 
   constructor(
     readonly credentials: AccountCredentials,
@@ -44,105 +55,149 @@ export class RingCentralAccount {
   }
 
   /** GET a JSON resource; throws RingCentralError (classified) or RateLimitWait. */
-  async get(group: RateGroup, path: string, query: Query = {}): Promise<unknown> {
-    await this.ensureLoggedIn();
+  async get(group: RateGroup, path: string, query: Query = {}, signal?: AbortSignal): Promise<unknown> {
+    const generation = await this.validToken();
     try {
-      return await this.send(group, path, query);
+      return await this.send(group, path, query, signal);
     } catch (err) {
       if (!(err instanceof RingCentralError) || err.kind !== 'auth') throw err;
-      // The SDK already tried its refresh token; a fresh JWT login is the remaining remedy.
-      await this.ensureLoggedIn(true);
-      return this.send(group, path, query);
+      // Expired or revoked: renew once (unless another caller already did), then try again.
+      await (this.generation === generation ? this.renew(true) : this.renewal);
+      try {
+        return await this.send(group, path, query, signal);
+      } catch (again) {
+        if (again instanceof RingCentralError && again.kind === 'auth') {
+          throw new RingCentralError('permission', `${path}: the token was rejected right after a fresh login; check that the app and JWT user are still authorized`, again.details);
+        }
+        throw again;
+      }
     }
   }
 
-  private async send(group: RateGroup, path: string, query: Query): Promise<unknown> {
+  private async validToken(): Promise<number> {
+    if (this.renewal) await this.renewal;
+    if (!(await this.sdk.platform().auth().accessTokenValid())) await this.renew(false);
+    return this.generation;
+  }
+
+  /** Refresh (or, failing that or when forced, log in with the JWT), one at a time, each through the Auth budget. */
+  private renew(forceLogin: boolean): Promise<void> {
+    this.renewal ??= (async () => {
+      const platform = this.sdk.platform();
+      if (!forceLogin && (await platform.auth().refreshTokenValid())) {
+        await this.authSlot();
+        try {
+          await platform.refresh();
+          this.generation++;
+          return;
+        } catch (err) {
+          await this.rethrowIfTransient(err);
+          // Refresh token used up or revoked: a JWT login is the remedy.
+        }
+      }
+      await this.authSlot();
+      try {
+        await platform.login({ jwt: this.credentials.jwt });
+        this.generation++;
+      } catch (err) {
+        await this.rethrowIfTransient(err);
+        const status = (err as SdkError).response?.status;
+        // A rejected JWT or client secret is not going to fix itself by retrying.
+        throw new RingCentralError('permission', `JWT login for account "${this.accountId}" rejected (HTTP ${status ?? '?'}): check RC_CLIENT_ID, RC_CLIENT_SECRET and RC_JWT`, {
+          status,
+        });
+      }
+    })().finally(() => {
+      this.renewal = undefined;
+    });
+    return this.renewal;
+  }
+
+  private authSlot(): Promise<void> {
+    return acquireSlot(this.options.governor, this.accountId, 'Auth', { maxInlineWaitMs: this.options.maxInlineWaitMs ?? 3_000 });
+  }
+
+  /** Token-endpoint failures that retrying can fix (429, 5xx, network) propagate as such. */
+  private async rethrowIfTransient(err: unknown): Promise<void> {
+    const response = (err as SdkError).response;
+    if (!response) throw classifyNetworkError(TOKEN_PATH, err);
+    const error = classifyHttpError(TOKEN_PATH, response.status, await lenientJson(response), response.headers.get('retry-after'));
+    if (error.kind === 'rate_limited') {
+      await this.options.governor.penalize(this.accountId, 'Auth', error.details.retryAfterMs!);
+      throw error;
+    }
+    if (error.kind === 'transient') throw error;
+  }
+
+  private async send(defaultGroup: RateGroup, path: string, query: Query, signal?: AbortSignal): Promise<unknown> {
     const { governor } = this.options;
+    const route = path.replace(/\/\d+(?=\/|$)/g, '/{id}');
+    const group = this.learnedGroups.get(route) ?? defaultGroup;
     await acquireSlot(governor, this.accountId, group, {
       maxInlineWaitMs: this.options.maxInlineWaitMs ?? 3_000,
       onWait: (ms) => this.options.onRateWait?.(group, ms),
     });
+    const timeout = AbortSignal.timeout(this.options.requestTimeoutMs ?? 20_000);
     let response: Response;
     try {
       response = await this.sdk.platform().send({
         method: 'GET',
         url: path,
         query: cleanQuery(query),
-        signal: AbortSignal.timeout(this.options.requestTimeoutMs ?? 30_000),
+        signal: signal ? AbortSignal.any([timeout, signal]) : timeout,
+        retry: true, // the SDK must not repeat a 401/429 behind the governor's back
       } as never);
     } catch (err) {
       const e = err as SdkError;
-      if (!e.response) {
-        if (isRefreshFailure(e)) throw new RingCentralError('auth', `${path}: token refresh failed`, { endpoint: path });
-        throw classifyNetworkError(path, err);
-      }
+      if (!e.response) throw classifyNetworkError(path, err);
       response = e.response;
-      if (response.url.includes('/oauth/')) throw new RingCentralError('auth', `${path}: token refresh rejected (HTTP ${response.status})`, { endpoint: path });
     }
     const date = Date.parse(response.headers.get('date') ?? '');
     if (Number.isFinite(date)) this.serverTime = new Date(date);
     const rate = parseRateHeaders((h) => response.headers.get(h));
-    if (rate) await governor.observe(this.accountId, group, rate);
-    const body = await readJson(path, response);
-    if (response.ok) return body;
-    const error = classifyHttpError(path, response.status, body, response.headers.get('retry-after'));
-    if (error.kind === 'rate_limited') await governor.penalize(this.accountId, group, error.details.retryAfterMs!);
-    throw error;
-  }
-
-  private ensureLoggedIn(force = false): Promise<void> {
-    if (force) this.login = undefined;
-    this.login ??= this.doLogin().catch((err) => {
-      this.login = undefined;
-      throw err;
-    });
-    return this.login;
-  }
-
-  private async doLogin(): Promise<void> {
-    const platform = this.sdk.platform();
-    await acquireSlot(this.options.governor, this.accountId, 'Auth', { maxInlineWaitMs: this.options.maxInlineWaitMs ?? 3_000 });
-    try {
-      await platform.login({ jwt: this.credentials.jwt });
-    } catch (err) {
-      const e = err as SdkError;
-      if (!e.response) throw classifyNetworkError('/restapi/oauth/token', err);
-      const body = await readJson('/restapi/oauth/token', e.response).catch(() => undefined);
-      const error = classifyHttpError('/restapi/oauth/token', e.response.status, body, e.response.headers.get('retry-after'));
-      if (error.kind === 'rate_limited') {
-        await this.options.governor.penalize(this.accountId, 'Auth', error.details.retryAfterMs!);
-        throw error;
-      }
-      // A rejected JWT or client secret is not going to fix itself by retrying.
-      throw new RingCentralError('permission', `JWT login for account "${this.accountId}" rejected (HTTP ${e.response.status}${error.details.errorCode ? ` ${error.details.errorCode}` : ''}): check RC_CLIENT_ID, RC_CLIENT_SECRET and RC_JWT`, {
-        status: e.response.status,
-        errorCode: error.details.errorCode,
-      });
+    // Group names and assignments can change: budget the route under the group the server names.
+    const serverGroup = rate?.group && /^[A-Za-z][\w-]{0,31}$/.test(rate.group) ? rate.group : group;
+    if (serverGroup !== group) this.learnedGroups.set(route, serverGroup);
+    if (rate) await governor.observe(this.accountId, serverGroup, rate);
+    if (!response.ok) {
+      // Classified by status first: a 429 or 503 with an HTML body still carries Retry-After.
+      const error = classifyHttpError(path, response.status, await lenientJson(response), response.headers.get('retry-after'));
+      if (error.kind === 'rate_limited') await governor.penalize(this.accountId, serverGroup, error.details.retryAfterMs!);
+      throw error;
     }
+    return readJson(path, response);
   }
 }
 
-function isRefreshFailure(e: Error): boolean {
-  return /refresh token|not logged in|token.*(expired|missing)/i.test(e.message);
-}
-
+/** The body of a successful response; a body that is not JSON is a malformed response. */
 async function readJson(path: string, response: Response): Promise<unknown> {
-  let text: string;
+  const text = await bodyText(path, response);
   try {
-    // Consume the original body (the SDK only read clones): an unread body would be
-    // aborted later by the request timeout and surface as an unhandled rejection.
-    text = await response.text();
-  } catch (err) {
-    throw classifyNetworkError(path, err); // connection reset or body truncated mid-stream
-  }
-  if (!text) return undefined;
-  try {
-    return JSON.parse(text);
+    return text ? JSON.parse(text) : undefined;
   } catch {
     throw new RingCentralError('malformed', `${path}: HTTP ${response.status} with a body that is not valid JSON (${text.length} bytes)`, {
       status: response.status,
       endpoint: path,
     });
+  }
+}
+
+/** An error body, if it is JSON at all (only its error code is ever used). */
+async function lenientJson(response: Response): Promise<unknown> {
+  try {
+    return JSON.parse(await response.text());
+  } catch {
+    return undefined;
+  }
+}
+
+async function bodyText(path: string, response: Response): Promise<string> {
+  try {
+    // Consume the original body (the SDK only read clones): an unread body would be
+    // aborted later by the request timeout and surface as an unhandled rejection.
+    return await response.text();
+  } catch (err) {
+    throw classifyNetworkError(path, err); // connection reset or body truncated mid-stream
   }
 }
 

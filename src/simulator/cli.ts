@@ -64,9 +64,11 @@ export async function serveSimulatorFromCli(opts: CliOptions, io: CliIo = { log:
   const o = sim.options;
   io.log(`RingCentral simulator: ${o.extensions} extensions, ${o.days} days of history, seed ${o.seed}, simulated now ${new Date(sim.clock.now()).toISOString()}`);
   io.log(`RC_SERVER_URL=${sim.url}`);
-  io.log(`RC_CLIENT_ID=${clientId}`);
-  io.log(`RC_CLIENT_SECRET=${clientSecret}`);
-  io.log(`RC_JWT=${jwt}`);
+  // Values taken from the environment may be real credentials: never echo those.
+  const show = (name: string, value: string) => io.log(process.env[name] === value ? `# ${name}: as already set in your environment` : `${name}=${value}`);
+  show('RC_CLIENT_ID', clientId);
+  show('RC_CLIENT_SECRET', clientSecret);
+  show('RC_JWT', jwt);
   const stop =
     io.until ??
     new Promise<void>((resolve) => {

@@ -15,10 +15,12 @@ export interface Page {
   records: Record<string, unknown>[];
   /** Where to continue, or undefined when this was the last page. */
   next?: PageCursor;
+  /** paging.totalElements, when the API reports it. */
+  total?: number;
 }
 
 export function parseEnvelope(endpoint: Endpoint<never>, path: string, page: number, body: unknown): Page {
-  const b = body as { records?: unknown; paging?: { page?: number; totalPages?: number }; navigation?: { nextPage?: unknown } } | undefined;
+  const b = body as { records?: unknown; paging?: { page?: number; totalPages?: number; totalElements?: number }; navigation?: { nextPage?: unknown } } | undefined;
   const bad = (what: string) => new RingCentralError('malformed', `${path} page ${page}: ${what}`, { endpoint: path });
   if (!b || typeof b !== 'object' || !Array.isArray(b.records)) throw bad('response has no records array');
   if (b.records.some((r) => !r || typeof r !== 'object' || (r as Record<string, unknown>)[endpoint.key] === undefined)) {
@@ -33,7 +35,8 @@ export function parseEnvelope(endpoint: Endpoint<never>, path: string, page: num
   }
   // An empty page can never lead anywhere: guards against a server looping on nextPage.
   if (b.records.length === 0) hasNext = false;
-  return { records: b.records as Record<string, unknown>[], next: hasNext ? { page: page + 1 } : undefined };
+  const total = typeof b.paging?.totalElements === 'number' ? b.paging.totalElements : undefined;
+  return { records: b.records as Record<string, unknown>[], next: hasNext ? { page: page + 1 } : undefined, total };
 }
 
 export async function paginate<P>(
@@ -42,7 +45,7 @@ export async function paginate<P>(
   params: P,
   start: PageCursor,
   onPage: (page: Page, fetched: PageCursor) => Promise<void>,
-  options: { maxPageSize?: number; beforeRequest?: (cursor: PageCursor) => void } = {},
+  options: { maxPageSize?: number; beforeRequest?: (cursor: PageCursor) => void; signal?: AbortSignal } = {},
 ): Promise<{ pages: number; records: number }> {
   const perPage = Math.min(endpoint.perPage, options.maxPageSize ?? Infinity);
   let cursor: PageCursor | undefined = start;
@@ -51,12 +54,14 @@ export async function paginate<P>(
   const path = endpoint.path(params);
   while (cursor) {
     options.beforeRequest?.(cursor);
-    const body = await rc.get(endpoint.rateGroup, path, { ...endpoint.query(params), page: cursor.page, perPage });
+    const body = await rc.get(endpoint.rateGroup, path, { ...endpoint.query(params), page: cursor.page, perPage }, options.signal);
     const page = parseEnvelope(endpoint as Endpoint<never>, path, cursor.page, body);
     await onPage(page, cursor);
     pages += 1;
     records += page.records.length;
     cursor = page.next;
+    // Cancelled: stop between pages, with the checkpoint just written.
+    if (options.signal?.aborted) throw options.signal.reason;
   }
   return { pages, records };
 }

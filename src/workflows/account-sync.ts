@@ -80,7 +80,7 @@ export async function accountSyncWorkflow(input: AccountSyncInput): Promise<Acco
         const total: StreamCounts = { pages: 0, records: 0, written: 0 };
         for (const window of splitWindows(callLogFrom, callLogTo, input.windowMs ?? DAY)) {
           progress.window = window;
-          const r = await extraction.syncCallLogWindow({ accountKey: input.accountKey, window, keepDoneMarker: false });
+          const r = await extraction.syncCallLogWindow({ accountKey: input.accountKey, window, keepDoneMarker: false, runId });
           total.pages += r.pages;
           total.records += r.records;
           total.written += r.written;
@@ -101,6 +101,7 @@ export async function accountSyncWorkflow(input: AccountSyncInput): Promise<Acco
       messageRecords: messages.records,
       messagesWritten: messages.written,
       extensionsGone: messages.gone,
+      messageStoresRefused: messages.refused,
     });
 
     enter('merging');

@@ -9,7 +9,7 @@ import type { Activities } from '../activities';
  */
 export const extraction = proxyActivities<Activities>({
   startToCloseTimeout: '30 minutes',
-  heartbeatTimeout: '30 seconds',
+  heartbeatTimeout: '60 seconds',
   retry: {
     initialInterval: '1 second',
     backoffCoefficient: 2,

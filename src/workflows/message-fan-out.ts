@@ -3,7 +3,7 @@
  * at a time (a sliding window as in Temporal's batch samples). Continues as new when its
  * history grows, carrying the cursor and totals, so any account size keeps history bounded.
  */
-import { continueAsNew, defineQuery, setHandler, workflowInfo } from '@temporalio/workflow';
+import { ApplicationFailure, continueAsNew, defineQuery, setHandler, workflowInfo } from '@temporalio/workflow';
 import type { Window } from '../streams/endpoints';
 import { bookkeeping, extraction } from './activity-options';
 
@@ -25,12 +25,15 @@ export interface MessageFanOutState {
   records: number;
   written: number;
   gone: number;
+  /** Mailboxes RingCentral refused (403/400), with the first reason seen. */
+  refused: number;
+  refusedReason?: string;
 }
 
 export const messageFanOutProgress = defineQuery<MessageFanOutState & { inFlight: number }>('progress');
 
 export async function messageFanOutWorkflow(input: MessageFanOutInput): Promise<MessageFanOutState> {
-  const state: MessageFanOutState = input.state ?? { afterId: 0, extensions: 0, records: 0, written: 0, gone: 0 };
+  const state: MessageFanOutState = input.state ?? { afterId: 0, extensions: 0, records: 0, written: 0, gone: 0, refused: 0 };
   const concurrency = input.concurrency ?? 8;
   const inFlight = new Set<Promise<void>>();
   setHandler(messageFanOutProgress, () => ({ ...state, inFlight: inFlight.size }));
@@ -50,6 +53,10 @@ export async function messageFanOutWorkflow(input: MessageFanOutInput): Promise<
           state.records += r.records;
           state.written += r.written;
           state.gone += r.extensionGone ? 1 : 0;
+          if (r.refused) {
+            state.refused += 1;
+            state.refusedReason ??= r.refused.message;
+          }
         })
         .finally(() => inFlight.delete(task));
       inFlight.add(task);
@@ -58,6 +65,10 @@ export async function messageFanOutWorkflow(input: MessageFanOutInput): Promise<
     await Promise.all(inFlight);
     state.afterId = ids[ids.length - 1];
     if (historyFull()) await continueAsNew<typeof messageFanOutWorkflow>({ ...input, state });
+  }
+  // Every mailbox refused is a missing permission, not a few odd extensions: say so.
+  if (state.extensions > 0 && state.refused === state.extensions) {
+    throw ApplicationFailure.nonRetryable(`RingCentral refused every message store (${state.refused}): ${state.refusedReason}`, 'MessageStoresRefused');
   }
   return state;
 }

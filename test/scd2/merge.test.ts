@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { DimensionMergeRefused, mergeExtensionDimension } from '../../src/warehouse/scd2';
-import { testDatabase, uniqueName } from '../support/stack';
-import { dumpDimension, writeSnapshot, type DirectoryRecord, type ExtensionRecord } from './snapshots';
+import { testDatabase } from '../support/stack';
+import { ann, annDir, bob, bobDir, ms, setup as setupRuns, T, type RunSpec } from './fixtures';
+import { dumpDimension, type DirectoryRecord, type ExtensionRecord } from './snapshots';
 
 let db: Awaited<ReturnType<typeof testDatabase>>;
 beforeAll(async () => {
@@ -10,42 +10,9 @@ beforeAll(async () => {
 afterAll(async () => {
   await db?.drop();
 });
+const setup = (runs: RunSpec[]) => setupRuns(db.pool, runs);
 
-const T = (day: number, hour = 0) => new Date(Date.UTC(2025, 0, day, hour)).toISOString();
-const ms = (t: unknown) => new Date(String(t)).getTime();
-
-const ann: ExtensionRecord = {
-  id: 101, extensionNumber: '420', name: 'Ann Lee', firstName: 'Ann', lastName: 'Lee', email: 'ann@example.com',
-  department: 'Sales', jobTitle: 'Rep', type: 'User', status: 'Enabled', siteId: 's1', siteName: 'HQ', hidden: false,
-  costCenter: 'CC1', creationTime: T(1, 0) /* earlier than the first capture */,
-};
-const bob: ExtensionRecord = {
-  id: 102, extensionNumber: '421', name: 'Bob Roe', type: 'User', status: 'Enabled', siteId: null, siteName: null,
-  creationTime: null,
-};
-const annDir: DirectoryRecord = {
-  id: 101, extensionNumber: '420', name: 'Ann Lee', email: 'ann@example.com', type: 'User', status: 'Enabled',
-  siteId: 's1', siteName: 'HQ', phoneNumbers: [{ phoneNumber: '+15550001', type: 'VoiceFax', usageType: 'DirectNumber' }],
-};
-const bobDir: DirectoryRecord = { id: 102, extensionNumber: '421', name: 'Bob Roe', siteId: 's2', siteName: 'Annex', phoneNumbers: [] };
-
-async function setup(runs: Array<{ at: string; ext: ExtensionRecord[]; dir?: DirectoryRecord[] | null; extComplete?: boolean; dirComplete?: boolean }>) {
-  const accountId = uniqueName('acct');
-  const runIds: string[] = [];
-  for (const r of runs) {
-    const runId = uniqueName('run');
-    runIds.push(runId);
-    await writeSnapshot(db.pool, {
-      accountId, runId, capturedAt: r.at, extensions: r.ext, directory: r.dir === undefined ? [annDir, bobDir] : r.dir,
-      extensionsComplete: r.extComplete, directoryComplete: r.dirComplete,
-    });
-  }
-  const merge = (i: number, allowIncomplete = false) => mergeExtensionDimension(db.pool, { accountId, runId: runIds[i], allowIncomplete });
-  const versions = async (id: number) => (await dumpDimension(db.pool, accountId)).filter((v) => v.extension_id === id);
-  return { accountId, runIds, merge, versions };
-}
-
-describe('mergeExtensionDimension', () => {
+describe('mergeExtensionDimension: versions', () => {
   it('first merge: one current version per extension; first version backdated to an earlier creation_time', async () => {
     const s = await setup([{ at: T(10), ext: [ann, bob, { ...bob, id: 103, extensionNumber: '422', creationTime: T(20) }] }]);
     expect(await s.merge(0)).toEqual({ inserted: 3, closed: 0, deleted: 0, unchanged: 0, alreadyMerged: false });
@@ -138,72 +105,4 @@ describe('mergeExtensionDimension', () => {
     expect((await s.versions(102)).map((r) => r.name)).toEqual(['Bob Roe', 'Robert Roe']);
   });
 
-  it('refuses a snapshot older than (or as old as) the last merged one, naming both times', async () => {
-    const s = await setup([{ at: T(10), ext: [ann] }, { at: T(12), ext: [ann, bob] }, { at: T(11), ext: [bob] }, { at: T(12), ext: [bob] }]);
-    await s.merge(0);
-    await s.merge(1);
-    const before = await dumpDimension(db.pool, s.accountId);
-    const err = await s.merge(2).catch((e: unknown) => e);
-    expect(err).toBeInstanceOf(DimensionMergeRefused);
-    expect((err as DimensionMergeRefused).reason).toBe('older-snapshot');
-    expect((err as Error).message).toContain('2025-01-11T00:00:00');
-    expect((err as Error).message).toContain('2025-01-12T00:00:00');
-    expect((err as Error).message).toContain(s.runIds[1]);
-    await expect(s.merge(3)).rejects.toMatchObject({ reason: 'older-snapshot' });
-    expect(await dumpDimension(db.pool, s.accountId)).toEqual(before);
-  });
-
-  it('is idempotent: merging a run again (even after newer runs) changes nothing and reports its counts', async () => {
-    const s = await setup([{ at: T(10), ext: [ann, bob] }, { at: T(11), ext: [bob] }]);
-    const first = await s.merge(0);
-    await s.merge(1);
-    const before = await dumpDimension(db.pool, s.accountId);
-    expect(await s.merge(0)).toEqual({ ...first, alreadyMerged: true });
-    expect(await s.merge(1)).toEqual({ inserted: 0, closed: 1, deleted: 1, unchanged: 1, alreadyMerged: true });
-    expect(await dumpDimension(db.pool, s.accountId)).toEqual(before);
-  });
-
-  it('serializes concurrent merges of one account: the same run twice merges once', async () => {
-    const s = await setup([{ at: T(10), ext: [ann, bob] }]);
-    const results = await Promise.all([s.merge(0), s.merge(0), s.merge(0)]);
-    expect(results.filter((r) => !r.alreadyMerged)).toHaveLength(1);
-    expect(await dumpDimension(db.pool, s.accountId)).toHaveLength(2);
-  });
-
-  it('a failure mid-merge leaves the dimension unchanged and the next attempt succeeds', async () => {
-    const s = await setup([{ at: T(10), ext: [ann, bob] }, { at: T(11), ext: [{ ...bob, name: 'Robert' }] }]);
-    await s.merge(0);
-    const before = await dumpDimension(db.pool, s.accountId);
-    // Fail at the last step (recording the merge), after closes, tombstones and inserts ran.
-    await db.pool.query(`CREATE FUNCTION pg_temp_fail() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN RAISE EXCEPTION 'injected failure'; END $$`);
-    await db.pool.query(`CREATE TRIGGER fail_merge BEFORE INSERT ON ringcentral.dim_extension_merge FOR EACH ROW EXECUTE FUNCTION pg_temp_fail()`);
-    try {
-      await expect(s.merge(1)).rejects.toThrow('injected failure');
-      expect(await dumpDimension(db.pool, s.accountId)).toEqual(before);
-    } finally {
-      await db.pool.query('DROP TRIGGER fail_merge ON ringcentral.dim_extension_merge; DROP FUNCTION pg_temp_fail()');
-    }
-    expect(await s.merge(1)).toEqual({ inserted: 1, closed: 2, deleted: 1, unchanged: 0, alreadyMerged: false });
-  });
-
-  it('refuses a run without an extensions snapshot, or of another account', async () => {
-    const s = await setup([{ at: T(10), ext: [ann] }]);
-    await expect(mergeExtensionDimension(db.pool, { accountId: s.accountId, runId: 'nope' })).rejects.toMatchObject({ reason: 'no-snapshot' });
-    await expect(mergeExtensionDimension(db.pool, { accountId: 'other', runId: s.runIds[0] })).rejects.toMatchObject({ reason: 'account-mismatch' });
-  });
-
-  it('the schema rejects a second current version and overlapping versions', async () => {
-    const s = await setup([{ at: T(10), ext: [ann] }]);
-    await s.merge(0);
-    const insert = (from: string, to: string, current: boolean) =>
-      db.pool.query(
-        `INSERT INTO ringcentral.dim_extension (account_id, extension_id, row_hash, valid_from, valid_to, is_current, closed_by_run_id, created_by_run_id)
-         VALUES ($1, 101, 'x', $2, $3, $4, CASE WHEN $4 THEN NULL ELSE 'r' END, 'r')`,
-        [s.accountId, from, to, current],
-      );
-    await expect(insert(T(20), 'infinity', true)).rejects.toThrow(/dim_extension_one_current/);
-    await expect(insert(T(2), T(5), false)).rejects.toThrow(/dim_extension_no_overlap/);
-    await expect(insert(T(5), T(5), false)).rejects.toThrow(/dim_extension_valid_range/);
-    await expect(insert(T(0), T(1), false)).resolves.toBeDefined(); // adjacent [from, to) ranges do not overlap
-  });
 });

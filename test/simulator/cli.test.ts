@@ -35,4 +35,21 @@ describe('simulator CLI', () => {
     await served;
     await expect(fetch(`${env.RC_SERVER_URL}/restapi/oauth/token`, { method: 'POST' })).rejects.toThrow();
   });
+
+  it('never echoes credentials that came from the environment (they may be real)', async () => {
+    const saved = process.env.RC_CLIENT_SECRET;
+    process.env.RC_CLIENT_SECRET = 'real-secret-from-env';
+    const lines: string[] = [];
+    let stop!: () => void;
+    const until = new Promise<void>((r) => (stop = r));
+    const opts = parseSimulatorArgs(['--port', '0', '--extensions', '3', '--days', '1']);
+    const served = serveSimulatorFromCli({ ...opts, clockSpeed: 0 }, { log: (l) => lines.push(l), until });
+    for (let i = 0; i < 100 && !lines.some((l) => l.includes('RC_JWT')); i++) await new Promise((r) => setTimeout(r, 10));
+    stop();
+    await served;
+    if (saved === undefined) delete process.env.RC_CLIENT_SECRET;
+    else process.env.RC_CLIENT_SECRET = saved;
+    expect(lines.join('\n')).not.toContain('real-secret-from-env');
+    expect(lines).toContain('# RC_CLIENT_SECRET: as already set in your environment');
+  });
 });

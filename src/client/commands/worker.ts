@@ -1,6 +1,6 @@
 import type { Command } from 'commander';
 import { NativeConnection } from '@temporalio/worker';
-import { loadAccounts, temporalConfig } from '../../config';
+import { ConfigError, loadAccounts, temporalConfig } from '../../config';
 import { installLogging } from '../../infra/logging';
 import { RateGovernor } from '../../ratelimit/governor';
 import { RingCentralClients } from '../../ringcentral/client';
@@ -16,7 +16,13 @@ export function registerWorker(program: Command) {
     .action(async () => {
       installLogging('INFO');
       const pool = await connectDatabase();
-      const accounts = loadAccounts();
+      let accounts;
+      try {
+        accounts = loadAccounts();
+      } catch (err) {
+        if (err instanceof ConfigError) fail(err.message);
+        throw err;
+      }
       if (accounts.size === 0) fail('No RingCentral account configured: set RC_SERVER_URL, RC_CLIENT_ID, RC_CLIENT_SECRET and RC_JWT, or RC_ACCOUNTS_FILE.');
       const applied = await migrate(pool);
       if (applied.length) console.error(`Applied migrations ${applied.join(', ')}.`);

@@ -14,14 +14,6 @@ import { attributeExpression, rowHashExpression, TRACKED_ATTRIBUTES, TRACKED_COL
 const cols = TRACKED_COLUMNS.join(', ');
 const prefixed = (alias: string) => TRACKED_COLUMNS.map((c) => `${alias}.${c}`).join(', ');
 
-/**
- * plan: a run's snapshot rows are always freshly written, so their statistics are stale and
- * the planner expects ~1 row per run; it then nests loops over two snapshots (quadratic: 40k
- * extensions took minutes). Hash joins are linear whatever the estimates: forbid nested loops
- * for this transaction only.
- */
-export const PLAN = `SET LOCAL enable_nestloop = off`;
-
 /** lock: one merge per account at a time (released at COMMIT/ROLLBACK). */
 export const LOCK = `SELECT pg_advisory_xact_lock(hashtext('dim_extension:' || $1::text))`;
 
@@ -41,8 +33,15 @@ export const LAST_MERGED = `
   FROM ringcentral.dim_extension_merge WHERE account_id = $1
   ORDER BY captured_at DESC LIMIT 1`;
 
-/** stage (1/2): an empty temp table shaped like the staged rows; gone at COMMIT or ROLLBACK. */
+/**
+ * stage (1/2): an empty temp table shaped like the staged rows, gone at COMMIT or ROLLBACK.
+ * And the plan setting: a run's snapshot rows are always freshly written, so their statistics
+ * are stale and the planner expects ~1 row per run; it then nests loops over the two snapshots
+ * (quadratic: 80k extensions took minutes). Hash joins are linear whatever the estimates, so
+ * nested loops are off for the rest of this transaction. (No parameters: sent as one simple query.)
+ */
 export const CREATE_STAGE = `
+  SET LOCAL enable_nestloop = off;
   CREATE TEMP TABLE dim_extension_stage ON COMMIT DROP AS
   SELECT extension_id, creation_time, extension_key AS current_key, ${cols}, row_hash
   FROM ringcentral.dim_extension WITH NO DATA`;

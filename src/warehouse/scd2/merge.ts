@@ -30,7 +30,7 @@ export interface MergeExtensionDimensionResult {
   alreadyMerged: boolean;
 }
 
-export type MergeRefusalReason = 'no-snapshot' | 'account-mismatch' | 'incomplete-snapshot' | 'older-snapshot';
+export type MergeRefusalReason = 'no-snapshot' | 'account-mismatch' | 'incomplete-snapshot' | 'older-snapshot' | 'empty-snapshot';
 
 /** The merge refused to run; retrying will not help (for Temporal: non-retryable). */
 export class DimensionMergeRefused extends Error {
@@ -76,7 +76,6 @@ export async function mergeExtensionDimension(
 async function mergeInTransaction(client: PoolClient, input: MergeExtensionDimensionInput): Promise<MergeExtensionDimensionResult> {
   const { accountId, runId } = input;
   await client.query(sql.LOCK, [accountId]);
-  await client.query(sql.PLAN);
 
   const merged = await client.query(sql.ALREADY_MERGED, [runId]);
   if (merged.rows.length > 0) {
@@ -117,6 +116,14 @@ async function mergeInTransaction(client: PoolClient, input: MergeExtensionDimen
   const params = [accountId, runId, extensions.captured_at];
   await client.query(sql.CREATE_STAGE);
   const staged = (await client.query(sql.FILL_STAGE, [accountId, runId, directoryComplete])).rowCount ?? 0;
+  if (staged === 0 && extensions.complete) {
+    // Every RingCentral account has at least its main user: an empty list is an upstream fault
+    // (scope, filter, API), and merging it would tombstone every extension at once.
+    throw new DimensionMergeRefused(
+      'empty-snapshot',
+      `Extensions snapshot of run ${runId} (captured ${extensions.captured_at}) is complete but has no extensions of account ${accountId}: refusing to delete them all.`,
+    );
+  }
   await client.query(sql.ANALYZE_STAGE);
   const closedChanged = (await client.query(sql.CLOSE_CHANGED, params)).rowCount ?? 0;
   const deleted = extensions.complete ? ((await client.query(sql.CLOSE_VANISHED, params)).rowCount ?? 0) : 0;
