@@ -80,3 +80,28 @@ export function loadAccounts(env: NodeJS.ProcessEnv = process.env): Map<string, 
   }
   return accounts;
 }
+
+/**
+ * Extraction tuning from the environment:
+ * RCSYNC_MESSAGE_EXTENSION_TYPES / RCSYNC_MESSAGE_EXTENSION_STATUSES (comma-separated) choose
+ * whose message stores are synced; RCSYNC_MAX_PAGE_SIZE caps page sizes (debugging, tests).
+ */
+export function extractionSettings(env: NodeJS.ProcessEnv = process.env): { messageExtensionTypes?: string[]; messageExtensionStatuses?: string[]; maxPageSize?: number } {
+  const list = (name: string) => {
+    const value = env[name];
+    if (value === undefined) return undefined;
+    const items = value.split(',').map((s) => s.trim()).filter(Boolean);
+    if (items.length === 0) throw new ConfigError(`${name} is empty: list extension ${name.endsWith('TYPES') ? 'types, e.g. User,DigitalUser' : 'statuses, e.g. Enabled,Disabled'}.`);
+    return items;
+  };
+  const pageSize = env.RCSYNC_MAX_PAGE_SIZE;
+  if (pageSize !== undefined && !(Number.isInteger(Number(pageSize)) && Number(pageSize) > 0)) {
+    throw new ConfigError(`RCSYNC_MAX_PAGE_SIZE must be a positive whole number, got "${pageSize}".`);
+  }
+  const settings = {
+    messageExtensionTypes: list('RCSYNC_MESSAGE_EXTENSION_TYPES'),
+    messageExtensionStatuses: list('RCSYNC_MESSAGE_EXTENSION_STATUSES'),
+    maxPageSize: pageSize === undefined ? undefined : Number(pageSize),
+  };
+  return Object.fromEntries(Object.entries(settings).filter(([, v]) => v !== undefined));
+}

@@ -7,7 +7,23 @@ async function query(handle: WorkflowHandle): Promise<Progress | undefined> {
   return handle.query<Progress>('progress').catch(() => undefined);
 }
 
-function describe(p: Progress | undefined, children: Record<string, Progress | undefined>): string {
+/** Activities of these workflows that are waiting for a rate budget, e.g. "Light budget, next try in 41 s". */
+async function rateWaits(handles: WorkflowHandle[]): Promise<string[]> {
+  const waits: string[] = [];
+  for (const handle of handles) {
+    const description = await handle.describe().catch(() => undefined);
+    for (const a of description?.raw.pendingActivities ?? []) {
+      const failure = a.lastFailure;
+      if (failure?.applicationFailureInfo?.type !== 'RateLimitWait') continue;
+      const group = /^(\w+) rate budget/.exec(failure.message ?? '')?.[1] ?? 'rate';
+      const next = a.nextAttemptScheduleTime?.seconds ? Number(a.nextAttemptScheduleTime.seconds) * 1000 - Date.now() : 0;
+      waits.push(`waiting for ${group} budget${next > 0 ? `, next try in ${Math.ceil(next / 1000)} s` : ''}`);
+    }
+  }
+  return [...new Set(waits)];
+}
+
+function describe(p: Progress | undefined, children: Record<string, Progress | undefined>, waits: string[]): string {
   if (!p) return 'waiting for a worker...';
   const parts = [String(p.phase ?? '')];
   const counts = (p.counts ?? {}) as Record<string, number>;
@@ -24,6 +40,7 @@ function describe(p: Progress | undefined, children: Record<string, Progress | u
   }
   const m = children.messages;
   if (m) parts.push(`messages ${m.extensions} extensions, ${m.records} records (${m.inFlight} in flight)`);
+  parts.push(...waits);
   return parts.filter(Boolean).join(' · ');
 }
 
@@ -35,9 +52,14 @@ export async function followWorkflow<T>(client: Client, handle: WorkflowHandle, 
   while (!closed) {
     const p = await query(handle);
     const children: Record<string, Progress | undefined> = {};
-    if (p?.callLogWorkflowId) children.callLog = await query(client.workflow.getHandle(String(p.callLogWorkflowId)));
-    if (p?.messagesWorkflowId) children.messages = await query(client.workflow.getHandle(String(p.messagesWorkflowId)));
-    const line = describe(p, children);
+    const handles = [handle];
+    for (const [name, id] of [['callLog', p?.callLogWorkflowId], ['messages', p?.messagesWorkflowId ?? p?.messagesChildId]] as const) {
+      if (!id) continue;
+      const child = client.workflow.getHandle(String(id));
+      handles.push(child);
+      children[name] = await query(child);
+    }
+    const line = describe(p, children, await rateWaits(handles));
     if (line !== last) {
       out.write(out.isTTY ? `\r\x1b[K${line}` : `${line}\n`);
       last = line;

@@ -26,6 +26,8 @@ export interface RcClientOptions {
 type SdkError = Error & { response?: Response };
 
 const TOKEN_PATH = '/restapi/oauth/token';
+/** Tries per request before a transient failure is handed to Temporal's retry policy. */
+const IN_PLACE_ATTEMPTS = 3;
 
 export class RingCentralAccount {
   private readonly sdk: SDK;
@@ -54,8 +56,26 @@ export class RingCentralAccount {
     return this.credentials.key;
   }
 
-  /** GET a JSON resource; throws RingCentralError (classified) or RateLimitWait. */
+  /**
+   * GET a JSON resource; throws RingCentralError (classified) or RateLimitWait.
+   * A transient failure (5xx, reset, timeout, truncated body) is retried here a few times
+   * with a short backoff, so one bad response costs a second, not a Temporal retry whose
+   * backoff keeps growing over a long stream.
+   */
   async get(group: RateGroup, path: string, query: Query = {}, signal?: AbortSignal): Promise<unknown> {
+    for (let attempt = 1; ; attempt++) {
+      try {
+        return await this.getOnce(group, path, query, signal);
+      } catch (err) {
+        const retryable = err instanceof RingCentralError && (err.kind === 'transient' || err.kind === 'malformed');
+        const delay = retryable ? (err.details.retryAfterMs ?? 500 * 2 ** (attempt - 1)) : Infinity;
+        if (attempt >= IN_PLACE_ATTEMPTS || delay > (this.options.maxInlineWaitMs ?? 3_000) || signal?.aborted) throw err;
+        await new Promise((r) => setTimeout(r, delay));
+      }
+    }
+  }
+
+  private async getOnce(group: RateGroup, path: string, query: Query, signal?: AbortSignal): Promise<unknown> {
     const generation = await this.validToken();
     try {
       return await this.send(group, path, query, signal);

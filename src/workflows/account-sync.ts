@@ -38,6 +38,8 @@ export interface SyncProgress {
   runId: string;
   counts: Record<string, number>;
   window?: { from: string; to: string };
+  /** The message fan-out child, whose own progress query the CLI shows. */
+  messagesChildId?: string;
 }
 
 export interface AccountSyncResult extends SyncProgress {
@@ -74,6 +76,7 @@ export async function accountSyncWorkflow(input: AccountSyncInput): Promise<Acco
     const messagesFrom = begin.watermarks.messages ? minusMs(begin.watermarks.messages, input.callLogLookbackMs ?? DAY) : initialFrom;
 
     enter('extracting');
+    progress.messagesChildId = `${info.workflowId}/messages`;
     const [directory, calls, messages] = await Promise.all([
       extraction.snapshotList({ accountKey: input.accountKey, runId, stream: 'directory' }),
       (async () => {
@@ -89,7 +92,7 @@ export async function accountSyncWorkflow(input: AccountSyncInput): Promise<Acco
         return total;
       })(),
       executeChild(messageFanOutWorkflow, {
-        workflowId: `${info.workflowId}/messages`,
+        workflowId: progress.messagesChildId,
         args: [{ accountKey: input.accountKey, snapshotRunId: runId, window: { from: messagesFrom, to: now }, mode: 'sync', concurrency: input.messageConcurrency }],
       }),
     ]);

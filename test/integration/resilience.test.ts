@@ -50,7 +50,7 @@ describe('resilience of the extraction', () => {
       const sameGroupSoonAfter = log.filter((r) => r.group === hit.group && r.time > hit.time + 150 && r.time < hit.time + 850 && r.seq > hit.seq);
       expect(sameGroupSoonAfter).toEqual([]);
     }
-  });
+  }, 240_000);
 
   it('a revoked token leads to a fresh login, not a failed run', async () => {
     const issued = stack.sim.auth.tokensIssued();

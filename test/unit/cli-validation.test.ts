@@ -1,7 +1,10 @@
 import { describe, expect, it } from 'vitest';
 import { UsageError } from '../../src/client/errors';
 import { parseDuration, parseRange, parseStreams } from '../../src/client/validate';
-import { ConfigError, loadAccounts } from '../../src/config';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { ConfigError, extractionSettings, loadAccounts } from '../../src/config';
 
 const now = new Date('2026-06-01T00:00:00Z');
 const usage = (fn: () => unknown) => {
@@ -48,5 +51,43 @@ describe('account configuration', () => {
     expect(err).toBeInstanceOf(ConfigError);
     expect(err!.message).toMatch(/missing jwt/);
     expect(err!.message).not.toMatch(/s3cret/);
+  });
+});
+
+describe('secrets file and extraction settings', () => {
+  const dir = mkdtempSync(path.join(tmpdir(), 'rcsync-accounts-'));
+  const write = (name: string, content: string) => {
+    const file = path.join(dir, name);
+    writeFileSync(file, content);
+    return file;
+  };
+  const account = (key: string) => ({ key, serverUrl: 'https://platform.ringcentral.com', clientId: `id-${key}`, clientSecret: `secret-${key}`, jwt: `jwt-${key}` });
+
+  it('reads several accounts from RC_ACCOUNTS_FILE', () => {
+    const file = write('ok.json', JSON.stringify({ accounts: [account('acme'), account('globex')] }));
+    expect([...loadAccounts({ RC_ACCOUNTS_FILE: file }).keys()]).toEqual(['acme', 'globex']);
+  });
+  it('names the problem in a bad secrets file without echoing its content', () => {
+    const fails = (content: string) => {
+      try {
+        loadAccounts({ RC_ACCOUNTS_FILE: write(`bad-${content.length}.json`, content) });
+      } catch (err) {
+        expect(err).toBeInstanceOf(ConfigError);
+        return (err as Error).message;
+      }
+      throw new Error('expected a ConfigError');
+    };
+    expect(fails('{"accounts": [ {"key": "a", "clientSecret": "s3cr3t"')).toMatch(/not readable JSON/);
+    expect(fails(JSON.stringify({ accounts: [account('a'), account('a')] }))).toMatch(/"a" appears twice/);
+    expect(fails(JSON.stringify({ accounts: [{ ...account('a'), jwt: '' }] }))).toMatch(/accounts\[0\]: missing jwt/);
+    expect(fails(JSON.stringify({ accounts: [{ ...account('a'), clientSecret: 'zz-secret' }] }).replace('https://platform.ringcentral.com', 'nope'))).not.toMatch(/zz-secret/);
+  });
+  it('parses extraction settings and rejects bad values', () => {
+    expect(extractionSettings({ RCSYNC_MESSAGE_EXTENSION_TYPES: 'User, DigitalUser', RCSYNC_MAX_PAGE_SIZE: '50' })).toEqual({
+      messageExtensionTypes: ['User', 'DigitalUser'],
+      maxPageSize: 50,
+    });
+    expect(() => extractionSettings({ RCSYNC_MAX_PAGE_SIZE: 'lots' })).toThrow(/RCSYNC_MAX_PAGE_SIZE must be a positive whole number/);
+    expect(() => extractionSettings({ RCSYNC_MESSAGE_EXTENSION_STATUSES: ' , ' })).toThrow(/RCSYNC_MESSAGE_EXTENSION_STATUSES is empty/);
   });
 });

@@ -1,6 +1,6 @@
 import type { Command } from 'commander';
 import { NativeConnection } from '@temporalio/worker';
-import { ConfigError, loadAccounts, temporalConfig } from '../../config';
+import { ConfigError, extractionSettings, loadAccounts, temporalConfig } from '../../config';
 import { installLogging } from '../../infra/logging';
 import { RateGovernor } from '../../ratelimit/governor';
 import { RingCentralClients } from '../../ringcentral/client';
@@ -15,15 +15,17 @@ export function registerWorker(program: Command) {
     .description('Run a Temporal worker: migrates the warehouse, then executes syncs and backfills')
     .action(async () => {
       installLogging('INFO');
-      const pool = await connectDatabase();
       let accounts;
+      let settings;
       try {
         accounts = loadAccounts();
+        settings = extractionSettings();
       } catch (err) {
         if (err instanceof ConfigError) fail(err.message);
         throw err;
       }
       if (accounts.size === 0) fail('No RingCentral account configured: set RC_SERVER_URL, RC_CLIENT_ID, RC_CLIENT_SECRET and RC_JWT, or RC_ACCOUNTS_FILE.');
+      const pool = await connectDatabase();
       const applied = await migrate(pool);
       if (applied.length) console.error(`Applied migrations ${applied.join(', ')}.`);
       const config = temporalConfig();
@@ -32,9 +34,7 @@ export function registerWorker(program: Command) {
       );
       const governor = new RateGovernor(pool);
       const rc = new RingCentralClients(accounts, { governor });
-      // RCSYNC_MAX_PAGE_SIZE caps page sizes below each endpoint's maximum (debugging, tests).
-      const maxPageSize = Number(process.env.RCSYNC_MAX_PAGE_SIZE) || undefined;
-      const worker = await createWorker({ connection, namespace: config.namespace, taskQueue: config.taskQueue, pool, rc, settings: { maxPageSize } });
+      const worker = await createWorker({ connection, namespace: config.namespace, taskQueue: config.taskQueue, pool, rc, settings });
       console.error(`Worker on task queue "${config.taskQueue}" (${config.address}), accounts: ${[...accounts.keys()].join(', ')}. Ctrl-C stops it.`);
       await worker.run(); // returns after SIGINT/SIGTERM once in-flight activities are done
       await connection.close();
