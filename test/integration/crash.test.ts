@@ -2,46 +2,26 @@
  * A worker process killed with SIGKILL in the middle of a stream: a new worker finishes it
  * from the checkpoint, re-fetching at most the page that was in flight.
  */
-import { spawn, type ChildProcess } from 'node:child_process';
-import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { backfillWorkflow } from '../../src/workflows';
 import { ACCOUNT, expectCallLogEqualsTruth, stackEnv, useSyncStack } from '../support/sync-harness';
+import { spawnWorkerProcess, type WorkerProcess } from '../support/worker-process';
 
-const ROOT = path.resolve(__dirname, '..', '..');
 const HOUR = 3_600_000;
-
-function spawnWorker(env: Record<string, string>): ChildProcess {
-  // Its own process group, so SIGKILL reaches tsx's node child too.
-  return spawn(process.execPath, [path.join(ROOT, 'node_modules', 'tsx', 'dist', 'cli.mjs'), path.join(ROOT, 'src', 'client', 'main.ts'), 'worker'], {
-    cwd: ROOT,
-    env: { ...process.env, ...env },
-    stdio: ['ignore', 'ignore', 'pipe'],
-    detached: true,
-  });
-}
-
-const killGroup = (child: ChildProcess, signal: NodeJS.Signals) => {
-  try {
-    process.kill(-child.pid!, signal);
-  } catch {
-    /* already gone */
-  }
-};
 
 describe('crash recovery', () => {
   const stack = useSyncStack({ seed: 33, extensions: 10, days: 1, callsPerExtensionPerDay: 60 }, undefined, 0);
-  const children: ChildProcess[] = [];
+  const workers: WorkerProcess[] = [];
   afterAll(() => {
-    for (const c of children) killGroup(c, 'SIGKILL');
+    for (const w of workers) w.kill();
   });
 
   it('SIGKILL mid-stream, restart: the stream finishes and at most one page is fetched twice', async () => {
-    const env = { ...stackEnv(stack), RCSYNC_MAX_PAGE_SIZE: '5', RCSYNC_LOG_LEVEL: 'ERROR' };
+    const env = { ...stackEnv(stack), RCSYNC_MAX_PAGE_SIZE: '5' };
     // Slow pages, so the kill lands mid-stream.
     stack.sim.faults.add({ kind: 'slow', delayMs: 250, probability: 1, match: { path: /call-log/ } });
-    const first = spawnWorker(env);
-    children.push(first);
+    const first = spawnWorkerProcess(env);
+    workers.push(first);
     const now = stack.sim.clock.now();
     const from = new Date(now - 24 * HOUR).toISOString();
     const to = new Date(now - 10 * 60_000).toISOString();
@@ -54,10 +34,10 @@ describe('crash recovery', () => {
     const deadline = Date.now() + 90_000;
     while (callLogPages() < 8 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 100));
     expect(callLogPages()).toBeGreaterThanOrEqual(8);
-    killGroup(first, 'SIGKILL');
+    first.kill('SIGKILL');
     const pagesAtKill = callLogPages();
 
-    children.push(spawnWorker(env));
+    workers.push(spawnWorkerProcess(env));
     await handle.result();
     stack.sim.faults.clear();
 

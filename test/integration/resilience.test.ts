@@ -4,14 +4,23 @@
  * log and ground truth.
  */
 import { WorkflowFailedError } from '@temporalio/client';
-import { describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { backfillWorkflow } from '../../src/workflows';
-import { ACCOUNT, expectCallLogEqualsTruth, useSyncStack } from '../support/sync-harness';
+import { ACCOUNT, expectCallLogEqualsTruth, stackEnv, useSyncStack } from '../support/sync-harness';
+import { spawnWorkerProcess, type WorkerProcess } from '../support/worker-process';
 
 const HOUR = 3_600_000;
 
 describe('resilience of the extraction', () => {
-  const stack = useSyncStack({ seed: 21, extensions: 16, days: 1, callsPerExtensionPerDay: 60 }, { maxPageSize: 10 }, 3);
+  const stack = useSyncStack({ seed: 21, extensions: 16, days: 1, callsPerExtensionPerDay: 60 }, undefined, 0);
+  // Three worker processes, each with its own RingCentral session and database pool.
+  const workers: WorkerProcess[] = [];
+  beforeAll(() => {
+    for (let i = 0; i < 3; i++) workers.push(spawnWorkerProcess({ ...stackEnv(stack), RCSYNC_MAX_PAGE_SIZE: '10' }));
+  });
+  afterAll(() => {
+    for (const w of workers) w.kill();
+  });
 
   const range = () => {
     const now = stack.sim.clock.now();
@@ -31,6 +40,8 @@ describe('resilience of the extraction', () => {
     });
     stack.sim.faults.clear();
     const log = stack.sim.requestLog();
+    // The work really was shared: requests came from several processes' sessions.
+    expect(new Set(log.filter((r) => r.token).map((r) => r.clientId + r.token)).size).toBeGreaterThanOrEqual(2);
     const faults = log.filter((r) => r.fault);
     expect(new Set(faults.map((f) => f.fault)).size).toBeGreaterThanOrEqual(4);
     // No 429 trap: the simulator's limiter refused only requests that were already on the
