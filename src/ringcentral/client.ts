@@ -107,7 +107,7 @@ export class RingCentralAccount {
       if (!forceLogin && (await platform.auth().refreshTokenValid())) {
         await this.authSlot();
         try {
-          await platform.refresh();
+          await this.withTimeout(platform.refresh());
           this.generation++;
           return;
         } catch (err) {
@@ -117,7 +117,7 @@ export class RingCentralAccount {
       }
       await this.authSlot();
       try {
-        await platform.login({ jwt: this.credentials.jwt });
+        await this.withTimeout(platform.login({ jwt: this.credentials.jwt }));
         this.generation++;
       } catch (err) {
         await this.rethrowIfTransient(err);
@@ -133,12 +133,26 @@ export class RingCentralAccount {
     return this.renewal;
   }
 
+  /** The SDK's token calls take no abort signal: bound them, so a hung token endpoint is a transient error. */
+  private async withTimeout<T>(call: Promise<T>): Promise<T> {
+    let timer: NodeJS.Timeout | undefined;
+    const timeout = new Promise<never>((_, reject) => {
+      timer = setTimeout(() => reject(new RingCentralError('transient', `${TOKEN_PATH}: timed out`, { endpoint: TOKEN_PATH })), this.options.requestTimeoutMs ?? 20_000);
+    });
+    try {
+      return await Promise.race([call, timeout]);
+    } finally {
+      clearTimeout(timer);
+    }
+  }
+
   private authSlot(): Promise<void> {
     return acquireSlot(this.options.governor, this.accountId, 'Auth', { maxInlineWaitMs: this.options.maxInlineWaitMs ?? 3_000 });
   }
 
-  /** Token-endpoint failures that retrying can fix (429, 5xx, network) propagate as such. */
+  /** Token-endpoint failures that retrying can fix (429, 5xx, network, timeout) propagate as such. */
   private async rethrowIfTransient(err: unknown): Promise<void> {
+    if (err instanceof RingCentralError) throw err;
     const response = (err as SdkError).response;
     if (!response) throw classifyNetworkError(TOKEN_PATH, err);
     const error = classifyHttpError(TOKEN_PATH, response.status, await lenientJson(response), response.headers.get('retry-after'));

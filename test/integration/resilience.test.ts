@@ -41,7 +41,7 @@ describe('resilience of the extraction', () => {
     stack.sim.faults.clear();
     const log = stack.sim.requestLog();
     // The work really was shared: requests came from several processes' sessions.
-    expect(new Set(log.filter((r) => r.token).map((r) => r.clientId + r.token)).size).toBeGreaterThanOrEqual(2);
+    expect(new Set(log.filter((r) => r.token).map((r) => `${r.clientId}:${r.token}`)).size).toBeGreaterThanOrEqual(2);
     const faults = log.filter((r) => r.fault);
     expect(new Set(faults.map((f) => f.fault)).size).toBeGreaterThanOrEqual(4);
     // No 429 trap: the simulator's limiter refused only requests that were already on the
