@@ -1,7 +1,8 @@
 /** Shared fixtures of the scenario tests: two extensions, their directory entries, and a runner. */
 import { mergeExtensionDimension } from '../../src/warehouse/scd2';
 import type { Pool } from '../../src/warehouse/db';
-import { uniqueName } from '../support/stack';
+import { afterAll, beforeAll } from 'vitest';
+import { testDatabase, uniqueName } from '../support/stack';
 import { dumpDimension, writeSnapshot, type DirectoryRecord, type ExtensionRecord } from './snapshots';
 
 export const T = (day: number, hour = 0) => new Date(Date.UTC(2025, 0, day, hour)).toISOString();
@@ -39,4 +40,21 @@ export async function setup(pool: Pool, runs: RunSpec[]) {
   const merge = (i: number, allowIncomplete = false) => mergeExtensionDimension(pool, { accountId, runId: runIds[i], allowIncomplete });
   const versions = async (id: number) => (await dumpDimension(pool, accountId)).filter((v) => v.extension_id === id);
   return { accountId, runIds, merge, versions };
+}
+
+/** Registers a per-file database (beforeAll/afterAll); `pool` and `setup` are usable inside tests. */
+export function useScenarioDatabase() {
+  let db: Awaited<ReturnType<typeof testDatabase>> | undefined;
+  beforeAll(async () => {
+    db = await testDatabase();
+  });
+  afterAll(async () => {
+    await db?.drop();
+  });
+  return {
+    get pool(): Pool {
+      return db!.pool;
+    },
+    setup: (runs: RunSpec[]) => setup(db!.pool, runs),
+  };
 }

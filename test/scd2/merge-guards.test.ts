@@ -1,18 +1,11 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { DimensionMergeRefused, mergeExtensionDimension } from '../../src/warehouse/scd2';
 import * as sql from '../../src/warehouse/scd2/merge-sql';
-import { testDatabase } from '../support/stack';
-import { ann, bob, setup as setupRuns, T, type RunSpec } from './fixtures';
+import { ann, bob, useScenarioDatabase, T } from './fixtures';
 import { dumpDimension } from './snapshots';
 
-let db: Awaited<ReturnType<typeof testDatabase>>;
-beforeAll(async () => {
-  db = await testDatabase();
-});
-afterAll(async () => {
-  await db?.drop();
-});
-const setup = (runs: RunSpec[]) => setupRuns(db.pool, runs);
+const db = useScenarioDatabase();
+const { setup } = db;
 
 describe('mergeExtensionDimension: guards', () => {
   it('refuses a snapshot older than (or as old as) the last merged one, naming both times', async () => {

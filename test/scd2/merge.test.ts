@@ -1,16 +1,9 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { testDatabase } from '../support/stack';
-import { ann, annDir, bob, bobDir, ms, setup as setupRuns, T, type RunSpec } from './fixtures';
+import { describe, expect, it } from 'vitest';
+import { ann, annDir, bob, bobDir, ms, useScenarioDatabase, T } from './fixtures';
 import { dumpDimension, type DirectoryRecord, type ExtensionRecord } from './snapshots';
 
-let db: Awaited<ReturnType<typeof testDatabase>>;
-beforeAll(async () => {
-  db = await testDatabase();
-});
-afterAll(async () => {
-  await db?.drop();
-});
-const setup = (runs: RunSpec[]) => setupRuns(db.pool, runs);
+const db = useScenarioDatabase();
+const { setup } = db;
 
 describe('mergeExtensionDimension: versions', () => {
   it('first merge: one current version per extension; first version backdated to an earlier creation_time', async () => {
