@@ -37,10 +37,14 @@ export function startManaged(cmd: string, args: string[], options: SpawnOptions 
   };
 }
 
-/** A detached shell that waits for our pid to vanish, then kills the child (and removes its temp dir). */
-function watchdog(childPid: number, removeDir?: string): void {
+/**
+ * A detached shell that waits for our pid to vanish, then kills the child (its whole process
+ * group when `group`, for children started detached) and removes its temp dir.
+ */
+export function watchdog(childPid: number, removeDir?: string, group = false): void {
+  const target = group ? `-${childPid}` : `${childPid}`;
   const cleanup = removeDir ? `; while kill -0 ${childPid} 2>/dev/null; do sleep 1; done; rm -rf '${removeDir.replace(/'/g, '')}'` : '';
-  const script = `while kill -0 ${process.pid} 2>/dev/null; do sleep 1; done; kill -TERM ${childPid} 2>/dev/null; sleep 5; kill -KILL ${childPid} 2>/dev/null${cleanup}`;
+  const script = `while kill -0 ${process.pid} 2>/dev/null; do sleep 1; done; kill -TERM ${target} 2>/dev/null; sleep 5; kill -KILL ${target} 2>/dev/null${cleanup}`;
   const guard = spawn('sh', ['-c', script], { detached: true, stdio: 'ignore' });
   guard.unref();
 }

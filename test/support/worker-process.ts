@@ -1,6 +1,7 @@
 /** `rcsync worker` as a separate OS process, for tests that need real processes (kill -9, several workers). */
 import { spawn, type ChildProcess } from 'node:child_process';
 import path from 'node:path';
+import { watchdog } from '../../src/infra/processes';
 
 const ROOT = path.resolve(__dirname, '..', '..');
 
@@ -19,6 +20,8 @@ export function spawnWorkerProcess(env: Record<string, string>): WorkerProcess {
     stdio: ['ignore', 'ignore', 'pipe'],
     detached: true,
   });
+  // If the test run itself dies (Ctrl-C, SIGKILL), the worker's process group goes too.
+  if (child.pid) watchdog(child.pid, undefined, true);
   let lines: string[] = [];
   child.stderr!.on('data', (chunk: Buffer) => {
     lines = [...lines, ...chunk.toString().split('\n')].slice(-40); // always drained, so the child never blocks on a full pipe
