@@ -5,14 +5,13 @@
  */
 import { Context } from '@temporalio/activity';
 import { messageStore, messageSync, type Window } from '../streams/endpoints';
-import { paginate, type PageCursor } from '../streams/paginate';
 import { RingCentralError } from '../ringcentral/errors';
 import type { RingCentralAccount } from '../ringcentral/client';
-import { deleteCheckpoint, inTransaction, readCheckpoint, writeCheckpoint } from '../warehouse/checkpoints';
+import { deleteCheckpoint, inTransaction, readCheckpoint, touchRunProgress, writeCheckpoint } from '../warehouse/checkpoints';
 import { upsertMessages } from '../warehouse/records';
-import { DEFAULT_EXTRACTION_SETTINGS, requireRc, type ActivityDeps, pagingOptions } from './deps';
+import { DEFAULT_EXTRACTION_SETTINGS, requireRc, type ActivityDeps } from './deps';
 import { withFailureMapping } from './failures';
-import type { StreamCounts } from './call-log';
+import { pageWindowWithCheckpoint, type StreamCounts } from './window-paging';
 
 export interface ExtensionMessagesInput {
   accountKey: string;
@@ -68,35 +67,22 @@ export function messageActivities(deps: ActivityDeps) {
           ORDER BY extension_id LIMIT $5`,
         [input.runId, input.afterId, s.messageExtensionTypes, s.messageExtensionStatuses, input.limit],
       );
-      await deps.pool.query(`UPDATE ringcentral.sync_run SET progress_at = now() WHERE run_id = $1`, [input.runId]);
+      await touchRunProgress(deps.pool, input.runId);
       return rows.map((r) => r.extension_id);
     },
   };
 }
 
-async function pageWindow(deps: ActivityDeps, rc: RingCentralAccount, input: ExtensionMessagesInput, window: Window, keepDoneMarker: boolean): Promise<StreamCounts> {
+function pageWindow(deps: ActivityDeps, rc: RingCentralAccount, input: ExtensionMessagesInput, window: Window, keepDoneMarker: boolean): Promise<StreamCounts> {
   const { accountKey: accountId, extensionId } = input;
-  const key = { accountId, stream: 'messages', scope: `${extensionId}:${window.from}/${window.to}` };
-  const cursor = await readCheckpoint<PageCursor | { done: true }>(deps.pool, key);
-  if (cursor && 'done' in cursor) return { pages: 0, records: 0, written: 0, skipped: true };
-  const ctx = Context.current();
-  let written = 0;
-  const totals = await paginate(
-    rc,
-    messageStore,
-    { ...window, extensionId },
-    cursor ?? { page: 1 },
-    async (page) => {
-      await inTransaction(deps.pool, async (db) => {
-        written += await upsertMessages(db, accountId, extensionId, page.records);
-        if (page.next) await writeCheckpoint(db, key, page.next);
-        else if (keepDoneMarker) await writeCheckpoint(db, key, { done: true });
-        else await deleteCheckpoint(db, key);
-      });
-    },
-    pagingOptions(deps, ctx, { stream: 'messages', extensionId }),
-  );
-  return { ...totals, written };
+  return pageWindowWithCheckpoint(deps, rc, {
+    endpoint: messageStore,
+    params: { ...window, extensionId },
+    key: { accountId, stream: 'messages', scope: `${extensionId}:${window.from}/${window.to}` },
+    keepDoneMarker,
+    write: (db, records) => upsertMessages(db, accountId, extensionId, records),
+    where: { stream: 'messages', extensionId },
+  });
 }
 
 async function incremental(deps: ActivityDeps, rc: RingCentralAccount, input: ExtensionMessagesInput): Promise<StreamCounts> {

@@ -3,7 +3,7 @@ import { Context } from '@temporalio/activity';
 import type { PoolClient } from 'pg';
 import { directoryEntries, extensionList } from '../streams/endpoints';
 import { paginate, type Page, type PageCursor } from '../streams/paginate';
-import { deleteCheckpoint, inTransaction, readCheckpoint, writeCheckpoint } from '../warehouse/checkpoints';
+import { deleteCheckpoint, inTransaction, readCheckpoint, touchRunProgress, writeCheckpoint } from '../warehouse/checkpoints';
 import { insertDirectorySnapshot, insertExtensionSnapshot } from '../warehouse/records';
 import { requireRc, type ActivityDeps, pagingOptions } from './deps';
 import { withFailureMapping } from './failures';
@@ -55,7 +55,7 @@ export function snapshotActivities(deps: ActivityDeps) {
             async (page, fetched) => {
               await inTransaction(deps.pool, async (db) => {
                 await insert(db, runId, accountId, page.records);
-                await db.query('UPDATE ringcentral.sync_run SET progress_at = now() WHERE run_id = $1', [runId]);
+                await touchRunProgress(db, runId);
                 again = await recordPage(db, { runId, stream, page, fetched: fetched.page, serverTime: (rc.serverTime ?? new Date()).toISOString() });
                 if (page.next) await writeCheckpoint(db, key, page.next);
                 else if (again) await writeCheckpoint(db, key, { page: 1 });

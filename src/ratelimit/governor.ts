@@ -154,7 +154,7 @@ export async function acquireSlot(
   governor: RateGovernor,
   accountId: string,
   group: RateGroup,
-  options: { maxInlineWaitMs: number; onWait?: (ms: number) => void },
+  options: { maxInlineWaitMs: number },
 ): Promise<void> {
   // The inline budget is for the whole acquisition: losing races to other workers again and
   // again must not keep an activity (and its heartbeat) waiting indefinitely.
@@ -163,7 +163,6 @@ export async function acquireSlot(
     const waitMs = await governor.tryAcquire(accountId, group);
     if (waitMs === 0) return;
     if (Date.now() + waitMs > deadline) throw new RateLimitWait(group, waitMs);
-    options.onWait?.(waitMs);
     await new Promise((r) => setTimeout(r, waitMs));
   }
 }

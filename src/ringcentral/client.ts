@@ -20,7 +20,6 @@ export interface RcClientOptions {
   requestTimeoutMs?: number;
   /** Waits up to this long for a rate slot inside the activity; longer waits are handed back to Temporal. */
   maxInlineWaitMs?: number;
-  onRateWait?: (group: RateGroup, ms: number) => void;
 }
 
 type SdkError = Error & { response?: Response };
@@ -167,10 +166,7 @@ export class RingCentralAccount {
     const { governor } = this.options;
     const route = path.replace(/\/\d+(?=\/|$)/g, '/{id}');
     const group = this.learnedGroups.get(route) ?? defaultGroup;
-    await acquireSlot(governor, this.accountId, group, {
-      maxInlineWaitMs: this.options.maxInlineWaitMs ?? 3_000,
-      onWait: (ms) => this.options.onRateWait?.(group, ms),
-    });
+    await acquireSlot(governor, this.accountId, group, { maxInlineWaitMs: this.options.maxInlineWaitMs ?? 3_000 });
     const timeout = AbortSignal.timeout(this.options.requestTimeoutMs ?? 20_000);
     let response: Response;
     try {

@@ -43,3 +43,8 @@ export async function inTransaction<T>(pool: Pool, fn: (db: PoolClient) => Promi
     client.release();
   }
 }
+
+/** A running sync reports progress, so it is never mistaken for an abandoned one. */
+export async function touchRunProgress(db: Pool | PoolClient, runId: string): Promise<void> {
+  await db.query('UPDATE ringcentral.sync_run SET progress_at = now() WHERE run_id = $1', [runId]);
+}
