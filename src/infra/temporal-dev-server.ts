@@ -23,13 +23,12 @@ export interface DevServer {
 
 export async function startTemporalDevServer(options: DevServerOptions = {}): Promise<DevServer> {
   const log = options.log ?? ((line: string) => console.error(line));
-  const cli = await findTemporalCli(log);
+  const cli = await findTemporalCli({ log });
+  if (!cli) throw new Error(NO_TEMPORAL_CLI_HELP);
   const dynamicArgs = Object.entries(options.dynamicConfig ?? {}).flatMap(([k, v]) => [
     '--dynamic-config-value',
     `${k}=${typeof v === 'string' ? JSON.stringify(v) : v}`,
   ]);
-  if (!cli) return downloadFallback(options, dynamicArgs, log);
-
   const port = await freePort();
   const uiPort = options.headless ? undefined : await freePort();
   const args = ['server', 'start-dev', '--ip', '127.0.0.1', '--port', String(port), '--log-level', 'error', ...dynamicArgs];
@@ -51,15 +50,4 @@ export async function startTemporalDevServer(options: DevServerOptions = {}): Pr
     proc,
   );
   return { address, uiUrl: uiPort ? `http://127.0.0.1:${uiPort}` : undefined, stop: () => proc.stop() };
-}
-
-/** On a machine with internet and no Go: let the SDK download and run the dev server. */
-async function downloadFallback(options: DevServerOptions, extraArgs: string[], log: (l: string) => void): Promise<DevServer> {
-  if (process.env.RCSYNC_ALLOW_DOWNLOAD !== '1') throw new Error(NO_TEMPORAL_CLI_HELP);
-  log('Downloading the Temporal dev server through the Temporal SDK...');
-  const { TestWorkflowEnvironment } = await import('@temporalio/testing');
-  const uiPort = options.headless ? undefined : await freePort();
-  const env = await TestWorkflowEnvironment.createLocal({ server: { ip: '127.0.0.1', ui: !options.headless, uiPort, extraArgs } });
-  const address = env.connection.options.address;
-  return { address, uiUrl: uiPort ? `http://127.0.0.1:${uiPort}` : undefined, stop: () => env.teardown() };
 }
