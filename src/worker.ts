@@ -7,6 +7,7 @@ import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { NativeConnection, Worker, type WorkerOptions } from '@temporalio/worker';
 import { createActivities, type ActivityDeps } from './activities';
+import { dataConverter } from './codec';
 
 // Resolved by hand: under tsx/vitest the source is .ts, in dist it is .js.
 export const WORKFLOWS_PATH = ['index.ts', 'index.js']
@@ -32,6 +33,8 @@ export async function createWorker(params: WorkerParams): Promise<Worker> {
     taskQueue,
     ...workflowSource,
     activities: createActivities(deps),
+    // Payload encryption when RCSYNC_ENCRYPTION_KEYS is set; the same converter as the CLI's.
+    dataConverter: dataConverter(),
     ...options,
   });
 }

@@ -1,15 +1,23 @@
 /** Connections for CLI commands, with errors that say what to fix. */
 import { Client, Connection } from '@temporalio/client';
+import { dataConverter } from '../codec';
 import { ConfigError, databaseUrl, temporalConfig, type TemporalConfig } from '../config';
 import { createPool, type Pool } from '../warehouse/db';
 import { EXIT, fail } from './errors';
 
 export async function connectTemporal(): Promise<{ client: Client; connection: Connection; config: TemporalConfig }> {
   const config = temporalConfig();
+  let converter;
+  try {
+    converter = dataConverter();
+  } catch (err) {
+    if (err instanceof ConfigError) fail(err.message);
+    throw err;
+  }
   try {
     const connection = await Connection.connect({ address: config.address, connectTimeout: 5_000 });
     await connection.workflowService.getSystemInfo({});
-    return { client: new Client({ connection, namespace: config.namespace }), connection, config };
+    return { client: new Client({ connection, namespace: config.namespace, dataConverter: converter }), connection, config };
   } catch {
     return fail(`Cannot reach Temporal at ${config.address}: start it (e.g. \`temporal server start-dev\`) or set TEMPORAL_ADDRESS.`, EXIT.usage);
   }

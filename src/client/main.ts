@@ -5,6 +5,7 @@
  */
 import { Command, CommanderError } from 'commander';
 import { registerCheck } from './commands/check';
+import { registerCodecServer } from './commands/codec-server';
 import { registerDemo } from './commands/demo';
 import { registerMigrate } from './commands/migrate';
 import { registerRuns } from './commands/runs';
@@ -18,7 +19,7 @@ export function buildProgram(): Command {
     .description('Sync RingCentral call logs, messages, extensions and directory into Postgres, orchestrated by Temporal.')
     .showHelpAfterError('(run with --help for usage)')
     .exitOverride();
-  for (const register of [registerWorker, registerRuns, registerSchedule, registerMigrate, registerCheck, registerSimulator, registerDemo]) register(program);
+  for (const register of [registerWorker, registerRuns, registerSchedule, registerMigrate, registerCheck, registerSimulator, registerDemo, registerCodecServer]) register(program);
   return program;
 }
 

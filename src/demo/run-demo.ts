@@ -3,6 +3,7 @@
  * RingCentral simulator with a seeded account, and an in-process worker. Runs a backfill
  * of the simulated history, then syncs while the account changes, then summarises.
  */
+import { dataConverter } from '../codec';
 import { Client, Connection } from '@temporalio/client';
 import { NativeConnection } from '@temporalio/worker';
 import { startLocalStack } from '../infra/local-stack';
@@ -78,7 +79,7 @@ export async function runDemo(o: DemoOptions): Promise<DemoHandle> {
     });
     const connection = await Connection.connect({ address: stack.temporalAddress });
     cleanups.push(() => connection.close());
-    const client = new Client({ connection });
+    const client = new Client({ connection, dataConverter: dataConverter() });
     if (stack.uiUrl) o.log(`Temporal UI: ${stack.uiUrl}`);
 
     const simNow = () => new Date(sim.clock.now());

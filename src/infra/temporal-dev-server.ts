@@ -12,6 +12,8 @@ export interface DevServerOptions {
   /** Dynamic config, e.g. { 'limit.historyCount.suggestContinueAsNew': 200 } so tests can see continue-as-new. */
   dynamicConfig?: Record<string, string | number | boolean>;
   readyTimeoutMs?: number;
+  /** The payload codec endpoint the Web UI calls to decrypt payloads (see src/codec/server.ts). */
+  uiCodecEndpoint?: string;
   log?: (line: string) => void;
 }
 
@@ -33,6 +35,7 @@ export async function startTemporalDevServer(options: DevServerOptions = {}): Pr
   const uiPort = options.headless ? undefined : await freePort();
   const args = ['server', 'start-dev', '--ip', '127.0.0.1', '--port', String(port), '--log-level', 'error', ...dynamicArgs];
   args.push(...(uiPort ? ['--ui-port', String(uiPort)] : ['--headless']));
+  if (uiPort && options.uiCodecEndpoint) args.push('--ui-codec-endpoint', options.uiCodecEndpoint);
   const proc = startManaged(cli, args);
   const address = `127.0.0.1:${port}`;
   await waitFor(

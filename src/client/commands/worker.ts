@@ -1,5 +1,6 @@
 import type { Command } from 'commander';
 import { NativeConnection } from '@temporalio/worker';
+import { encryptionKeys } from '../../codec';
 import { ConfigError, extractionSettings, loadAccounts, temporalConfig } from '../../config';
 import { installLogging } from '../../infra/logging';
 import { RateGovernor } from '../../ratelimit/governor';
@@ -20,6 +21,7 @@ export function registerWorker(program: Command) {
       try {
         accounts = loadAccounts();
         settings = extractionSettings();
+        encryptionKeys(); // checked before anything starts; the worker's converter reads them
       } catch (err) {
         if (err instanceof ConfigError) fail(err.message);
         throw err;
