@@ -14,6 +14,9 @@ export interface DevServerOptions {
   readyTimeoutMs?: number;
   /** The payload codec endpoint the Web UI calls to decrypt payloads (see src/codec/server.ts). */
   uiCodecEndpoint?: string;
+  /** A fixed port (default: a free one) and a database file, so a restarted server is the same server. */
+  port?: number;
+  dbFilename?: string;
   log?: (line: string) => void;
 }
 
@@ -31,10 +34,11 @@ export async function startTemporalDevServer(options: DevServerOptions = {}): Pr
     '--dynamic-config-value',
     `${k}=${typeof v === 'string' ? JSON.stringify(v) : v}`,
   ]);
-  const port = await freePort();
+  const port = options.port ?? (await freePort());
   const uiPort = options.headless ? undefined : await freePort();
   const args = ['server', 'start-dev', '--ip', '127.0.0.1', '--port', String(port), '--log-level', 'error', ...dynamicArgs];
   args.push(...(uiPort ? ['--ui-port', String(uiPort)] : ['--headless']));
+  if (options.dbFilename) args.push('--db-filename', options.dbFilename);
   if (uiPort && options.uiCodecEndpoint) args.push('--ui-codec-endpoint', options.uiCodecEndpoint);
   const proc = startManaged(cli, args);
   const address = `127.0.0.1:${port}`;
