@@ -6,6 +6,7 @@
 import { Connection } from '@temporalio/client';
 import { findTemporalCli, NO_TEMPORAL_CLI_HELP } from './temporal-cli';
 import { freePort, startManaged, waitFor } from './processes';
+import { devServerSearchAttributeArgs } from './search-attributes';
 
 export interface DevServerOptions {
   headless?: boolean;
@@ -36,7 +37,7 @@ export async function startTemporalDevServer(options: DevServerOptions = {}): Pr
   ]);
   const port = options.port ?? (await freePort());
   const uiPort = options.headless ? undefined : await freePort();
-  const args = ['server', 'start-dev', '--ip', '127.0.0.1', '--port', String(port), '--log-level', 'error', ...dynamicArgs];
+  const args = ['server', 'start-dev', '--ip', '127.0.0.1', '--port', String(port), '--log-level', 'error', ...dynamicArgs, ...devServerSearchAttributeArgs()];
   args.push(...(uiPort ? ['--ui-port', String(uiPort)] : ['--headless']));
   if (options.dbFilename) args.push('--db-filename', options.dbFilename);
   if (uiPort && options.uiCodecEndpoint) args.push('--ui-codec-endpoint', options.uiCodecEndpoint);

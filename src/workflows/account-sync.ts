@@ -19,6 +19,7 @@ import {
 import type { StreamCounts } from '../activities/call-log';
 import { bookkeeping, extraction } from './activity-options';
 import { messageFanOutWorkflow } from './message-fan-out';
+import { childSearchAttributes, recordOutcome } from './search-attributes';
 import { DAY, laterOf, MINUTE, minusMs, splitWindows } from './windows';
 
 export interface AccountSyncInput {
@@ -61,6 +62,7 @@ export async function accountSyncWorkflow(input: AccountSyncInput): Promise<Acco
   const begin = await bookkeeping.beginSyncRun({ runId, accountKey: input.accountKey, kind: 'sync' });
   if (!begin.started) {
     enter('skipped');
+    recordOutcome('skipped');
     return { ...progress, heldBy: begin.heldBy };
   }
   try {
@@ -93,6 +95,8 @@ export async function accountSyncWorkflow(input: AccountSyncInput): Promise<Acco
       })(),
       executeChild(messageFanOutWorkflow, {
         workflowId: progress.messagesChildId,
+        staticSummary: 'Message stores of every mailbox (sync)',
+        ...childSearchAttributes('messages', ['messages']),
         args: [{ accountKey: input.accountKey, snapshotRunId: runId, window: { from: messagesFrom, to: now }, mode: 'sync', concurrency: input.messageConcurrency }],
       }),
     ]);
@@ -113,9 +117,11 @@ export async function accountSyncWorkflow(input: AccountSyncInput): Promise<Acco
 
     await bookkeeping.finishSyncRun({ runId, status: 'succeeded', counts: progress.counts, watermarks: { callLog: callLogTo, messages: now } });
     enter('done');
+    recordOutcome('succeeded');
     return progress;
   } catch (err) {
     // Record the outcome even when cancelled; the watermarks stay where the last good run left them.
+    recordOutcome(isCancellation(err) ? 'cancelled' : 'failed');
     await CancellationScope.nonCancellable(() =>
       bookkeeping.finishSyncRun({
         runId,

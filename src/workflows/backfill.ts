@@ -20,6 +20,7 @@ import {
 import type { Window } from '../streams/endpoints';
 import { bookkeeping, extraction } from './activity-options';
 import { messageFanOutWorkflow, type MessageFanOutState } from './message-fan-out';
+import { childSearchAttributes, recordOutcome } from './search-attributes';
 import { DAY, splitWindows } from './windows';
 
 export const BACKFILL_STREAMS = ['call_log', 'messages'] as const;
@@ -66,12 +67,16 @@ export async function backfillWorkflow(input: BackfillInput): Promise<{ callLog?
       progress.callLogWorkflowId
         ? executeChild(callLogBackfillWorkflow, {
             workflowId: progress.callLogWorkflowId,
+            staticSummary: 'Call log, window by window (backfill)',
+            ...childSearchAttributes('call_log', ['call_log']),
             args: [{ accountKey: input.accountKey, from: input.from, to: input.to, windowMs: input.windowMs ?? DAY, maxHistoryEvents: input.maxHistoryEvents }],
           })
         : undefined,
       progress.messagesWorkflowId
         ? executeChild(messageFanOutWorkflow, {
             workflowId: progress.messagesWorkflowId,
+            staticSummary: 'Message stores of every mailbox (backfill)',
+            ...childSearchAttributes('messages', ['messages']),
             args: [
               {
                 accountKey: input.accountKey,
@@ -88,8 +93,10 @@ export async function backfillWorkflow(input: BackfillInput): Promise<{ callLog?
     const counts = { callLogRecords: callLog?.records ?? 0, callLogWindows: callLog?.nextIndex ?? 0, messageRecords: messages?.records ?? 0 };
     await bookkeeping.finishSyncRun({ runId, status: 'succeeded', counts });
     progress.phase = 'done';
+    recordOutcome('succeeded');
     return { callLog, messages };
   } catch (err) {
+    recordOutcome(isCancellation(err) ? 'cancelled' : 'failed');
     await CancellationScope.nonCancellable(() =>
       bookkeeping.finishSyncRun({ runId, status: isCancellation(err) ? 'cancelled' : 'failed', counts: {}, error: err instanceof Error ? err.message : String(err) }),
     );

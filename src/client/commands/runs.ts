@@ -5,6 +5,7 @@ import { accountSyncWorkflow, backfillWorkflow } from '../../workflows';
 import { connectTemporal } from '../connect';
 import { EXIT, fail } from '../errors';
 import { followWorkflow } from '../progress';
+import { runStartOptions, SYNC_STREAMS } from '../run-options';
 import { checkAccount, parseDuration, parseRange, parseStreams } from '../validate';
 
 export const syncWorkflowIdPrefix = (account: string) => `sync-${account}`;
@@ -26,7 +27,12 @@ export function registerRuns(program: Command) {
       const initialLookbackMs = parseDuration('--initial-lookback', opts.initialLookback);
       const { client, config, connection } = await connectTemporal();
       const workflowId = `${syncWorkflowIdPrefix(account)}-manual-${new Date().toISOString()}`;
-      const handle = await client.workflow.start(accountSyncWorkflow, { taskQueue: config.taskQueue, workflowId, args: [{ accountKey: account, initialLookbackMs }] });
+      const handle = await client.workflow.start(accountSyncWorkflow, {
+        taskQueue: config.taskQueue,
+        workflowId,
+        args: [{ accountKey: account, initialLookbackMs }],
+        ...(await runStartOptions(connection, config.namespace, { account, kind: 'sync', streams: SYNC_STREAMS })),
+      });
       if (!opts.wait) {
         print(opts.json, { workflowId }, `Started ${workflowId}. Follow it with: rcsync status ${workflowId}`);
         return connection.close();
@@ -56,7 +62,12 @@ export function registerRuns(program: Command) {
       const workflowId = `backfill-${account}-${range.from}-${range.to}-${streams.join('+')}`;
       let handle;
       try {
-        handle = await client.workflow.start(backfillWorkflow, { taskQueue: config.taskQueue, workflowId, args: [{ accountKey: account, ...range, streams, windowMs }] });
+        handle = await client.workflow.start(backfillWorkflow, {
+          taskQueue: config.taskQueue,
+          workflowId,
+          args: [{ accountKey: account, ...range, streams, windowMs }],
+          ...(await runStartOptions(connection, config.namespace, { account, kind: 'backfill', streams })),
+        });
       } catch (err) {
         if (!(err instanceof WorkflowExecutionAlreadyStartedError)) throw err;
         handle = client.workflow.getHandle(workflowId);

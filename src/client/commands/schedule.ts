@@ -1,20 +1,21 @@
 /** Temporal Schedules for recurring syncs: overlap SKIP, so one sync per account at a time. */
 import type { Command } from 'commander';
-import { ScheduleAlreadyRunning, ScheduleNotFoundError, ScheduleOverlapPolicy, type Client } from '@temporalio/client';
+import { ScheduleAlreadyRunning, ScheduleNotFoundError, ScheduleOverlapPolicy, type Client, type Connection } from '@temporalio/client';
 import { temporalConfig } from '../../config';
 import { accountSyncWorkflow } from '../../workflows';
 import { connectTemporal } from '../connect';
 import { EXIT, fail } from '../errors';
+import { runStartOptions, SYNC_STREAMS } from '../run-options';
 import { checkAccount, parseDuration } from '../validate';
 import { syncWorkflowIdPrefix } from './runs';
 
 export const scheduleIdFor = (account: string) => `rcsync-sync-${account}`;
 
-async function withSchedule(account: string, fn: (client: Client, id: string) => Promise<unknown>, json?: boolean) {
+async function withSchedule(account: string, fn: (client: Client, id: string, connection: Connection) => Promise<unknown>, json?: boolean) {
   const { client, connection } = await connectTemporal();
   const id = scheduleIdFor(account);
   try {
-    const out = await fn(client, id);
+    const out = await fn(client, id, connection);
     if (out !== undefined) console.log(json ? JSON.stringify(out) : typeof out === 'string' ? out : JSON.stringify(out, null, 2));
   } catch (err) {
     if (err instanceof ScheduleNotFoundError) fail(`No schedule for account "${account}": create it with \`rcsync schedule create --account ${account} --every 15m\`.`, EXIT.failed);
@@ -43,13 +44,14 @@ export function registerSchedule(program: Command) {
       const every = opts.every ? parseDuration('--every', opts.every) : undefined;
       const jitter = parseDuration('--jitter', opts.jitter);
       const catchupWindow = parseDuration('--catchup-window', opts.catchupWindow);
-      await withSchedule(account, async (client, scheduleId) => {
-        const { taskQueue } = temporalConfig();
+      await withSchedule(account, async (client, scheduleId, connection) => {
+        const { taskQueue, namespace } = temporalConfig();
+        const runOptions = await runStartOptions(connection, namespace, { account, kind: 'sync', streams: SYNC_STREAMS });
         await client.schedule
           .create({
             scheduleId,
             spec: every ? { intervals: [{ every }], jitter } : { cronExpressions: [opts.cron!], jitter },
-            action: { type: 'startWorkflow', workflowType: accountSyncWorkflow, args: [{ accountKey: account }], taskQueue, workflowId: syncWorkflowIdPrefix(account) },
+            action: { type: 'startWorkflow', workflowType: accountSyncWorkflow, args: [{ accountKey: account }], taskQueue, workflowId: syncWorkflowIdPrefix(account), ...runOptions },
             // SKIP: a sync still running when the next is due is not joined by a second one.
             policies: { overlap: ScheduleOverlapPolicy.SKIP, catchupWindow },
           })

@@ -3,6 +3,7 @@ import { NativeConnection } from '@temporalio/worker';
 import { encryptionKeys } from '../../codec';
 import { ConfigError, extractionSettings, loadAccounts, temporalConfig } from '../../config';
 import { installLogging } from '../../infra/logging';
+import { ensureSearchAttributes, searchAttributeSetupCommands } from '../../infra/search-attributes';
 import { RateGovernor } from '../../ratelimit/governor';
 import { RingCentralClients } from '../../ringcentral/client';
 import { migrate } from '../../warehouse/migrate';
@@ -34,6 +35,11 @@ export function registerWorker(program: Command) {
       const connection = await NativeConnection.connect({ address: config.address }).catch(() =>
         fail(`Cannot reach Temporal at ${config.address}: set TEMPORAL_ADDRESS.`, EXIT.usage),
       );
+      const stillMissing = await ensureSearchAttributes(connection, config.namespace).catch(() => ['(could not list them)']);
+      if (stillMissing.length) {
+        // Not fatal: runs start without them and the UI cannot filter by account or outcome.
+        console.error(`Search attributes missing in namespace "${config.namespace}" (${stillMissing.join(', ')}); an admin can add them with: ${searchAttributeSetupCommands(config.namespace).join(' && ')}`);
+      }
       const governor = new RateGovernor(pool);
       const rc = new RingCentralClients(accounts, { governor });
       const worker = await createWorker({ connection, namespace: config.namespace, taskQueue: config.taskQueue, pool, rc, settings });
