@@ -1,0 +1,7 @@
+-- The columns together identify one row (a composite key). dbt's own `unique` takes one column.
+{% test unique_combination(model, columns) %}
+select {{ columns | join(', ') }}, count(*) as n
+  from {{ model }}
+ group by {{ columns | join(', ') }}
+having count(*) > 1
+{% endtest %}
