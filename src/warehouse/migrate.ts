@@ -32,8 +32,33 @@ export function loadMigrations(dir = MIGRATIONS_DIR): Migration[] {
   });
 }
 
+export class MigrationsPendingError extends Error {
+  override name = 'MigrationsPendingError';
+}
+
+/**
+ * The versions not yet applied, read without any DDL, so that a worker whose role may only
+ * read and write rows can start against an up-to-date schema.
+ */
+async function pendingVersions(pool: Pool, migrations: Migration[]): Promise<number[] | undefined> {
+  const { rows } = await pool.query<{ exists: boolean }>(`SELECT to_regclass('ringcentral.schema_migrations') IS NOT NULL AS exists`);
+  if (!rows[0].exists) return undefined;
+  const applied = await pool.query<{ version: number }>('SELECT version FROM ringcentral.schema_migrations');
+  const done = new Set(applied.rows.map((r) => r.version));
+  return migrations.filter((m) => !done.has(m.version)).map((m) => m.version);
+}
+
 /** Applies pending migrations; returns the versions applied now. */
 export async function migrate(pool: Pool, migrations = loadMigrations()): Promise<number[]> {
+  const pending = await pendingVersions(pool, migrations);
+  if (pending?.length === 0) return [];
+  const { rows: can } = await pool.query<{ ok: boolean }>(`SELECT has_database_privilege(current_database(), 'CREATE') AND
+    (to_regnamespace('ringcentral') IS NULL OR pg_has_role((SELECT nspowner FROM pg_namespace WHERE nspname = 'ringcentral'), 'USAGE')) AS ok`);
+  if (!can[0].ok) {
+    throw new MigrationsPendingError(
+      `${pending ? `Migrations ${pending.join(', ')} are` : 'The warehouse schema is'} not applied and this database role cannot apply them: run \`rcsync migrate\` as the schema's owner.`,
+    );
+  }
   const client = await pool.connect();
   try {
     await client.query('SELECT pg_advisory_lock($1)', [LOCK_KEY]);

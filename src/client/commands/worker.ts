@@ -6,7 +6,7 @@ import { installLogging } from '../../infra/logging';
 import { ensureSearchAttributes, searchAttributeSetupCommands } from '../../infra/search-attributes';
 import { RateGovernor } from '../../ratelimit/governor';
 import { RingCentralClients } from '../../ringcentral/client';
-import { migrate } from '../../warehouse/migrate';
+import { migrate, MigrationsPendingError } from '../../warehouse/migrate';
 import { createWorker } from '../../worker';
 import { connectDatabase } from '../connect';
 import { EXIT, fail } from '../errors';
@@ -29,7 +29,7 @@ export function registerWorker(program: Command) {
       }
       if (accounts.size === 0) fail('No RingCentral account configured: set RC_SERVER_URL, RC_CLIENT_ID, RC_CLIENT_SECRET and RC_JWT, or RC_ACCOUNTS_FILE.');
       const pool = await connectDatabase();
-      const applied = await migrate(pool);
+      const applied = await migrate(pool).catch((err) => (err instanceof MigrationsPendingError ? fail(err.message) : Promise.reject(err)));
       if (applied.length) console.error(`Applied migrations ${applied.join(', ')}.`);
       const config = temporalConfig();
       const connection = await NativeConnection.connect({ address: config.address }).catch(() =>
