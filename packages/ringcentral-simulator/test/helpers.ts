@@ -1,7 +1,7 @@
 // Shared helpers for simulator tests: raw HTTP (so we see exactly what a client sees),
 // login, and simulators with limits loose enough not to interfere unless a test wants them.
 
-import { startSimulator, type Simulator, type SimulatorOptions } from '../../src/simulator';
+import { startSimulator, type Simulator, type SimulatorOptions } from '../src';
 
 export const JWT_GRANT = 'urn:ietf:params:oauth:grant-type:jwt-bearer';
 export const LOOSE_LIMITS = {

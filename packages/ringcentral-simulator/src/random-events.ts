@@ -4,10 +4,9 @@
 
 import type { Account } from './account';
 import { DAY_MS } from './clock';
-import type { LifecycleEvent, LifecycleKind } from './lifecycle';
 import { DEPARTMENTS, DEPARTMENT_NAMES, LAST_NAMES } from './names';
 import { Rng, hash32, weighted } from './prng';
-import type { ExtAttrs, ExtEntity } from './types';
+import type { ExtAttrs, ExtEntity, LifecycleEvent, LifecycleKind } from './types';
 
 type RandomKind = 'hire' | 'rename' | 'department' | 'site' | 'jobTitle' | 'numberChange' | 'statusChange' | 'departure';
 const KIND_MIX: ReadonlyArray<readonly [RandomKind, number]> = [

@@ -2,7 +2,7 @@
 // messages that stay consistent with who held which number when.
 
 import { afterEach, describe, expect, it } from 'vitest';
-import type { Simulator } from '../../src/simulator';
+import type { Simulator } from '../src';
 import { DAY, HOUR, get, iso, login, startTestSim } from './helpers';
 
 let sim: Simulator | undefined;

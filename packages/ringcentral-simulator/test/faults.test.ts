@@ -3,7 +3,7 @@
 
 import net from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
-import type { FaultRule, Simulator } from '../../src/simulator';
+import type { FaultRule, Simulator } from '../src';
 import { get, login, startTestSim } from './helpers';
 
 const EXT = '/restapi/v1.0/account/~/extension';

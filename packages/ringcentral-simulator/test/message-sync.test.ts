@@ -3,8 +3,8 @@
 
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Simulator } from '../../src/simulator';
-import { decodeSyncToken, encodeSyncToken } from '../../src/simulator/message-sync';
+import type { Simulator } from '../src';
+import { decodeSyncToken, encodeSyncToken } from '../src/message-sync';
 import { DAY, HOUR, get, iso, login, startTestSim } from './helpers';
 
 let sim: Simulator;

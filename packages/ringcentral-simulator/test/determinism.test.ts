@@ -2,7 +2,7 @@
 
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import type { Simulator } from '../../src/simulator';
+import type { Simulator } from '../src';
 import { DAY, HOUR, get, iso, login, startTestSim } from './helpers';
 
 const PUBLIC = 'https://platform.example.test';

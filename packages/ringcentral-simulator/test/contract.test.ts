@@ -3,7 +3,7 @@
 
 import type { ValidateFunction } from 'ajv';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Simulator } from '../../src/simulator';
+import type { Simulator } from '../src';
 import { DAY, HOUR, JWT_GRANT, get, http, iso, login, startTestSim, tokenRequest, walkPages } from './helpers';
 import { buildValidators, loadSubset } from './openapi';
 

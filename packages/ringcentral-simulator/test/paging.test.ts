@@ -3,7 +3,7 @@
 
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Simulator } from '../../src/simulator';
+import type { Simulator } from '../src';
 import { DAY, get, iso, login, startTestSim, walkPages } from './helpers';
 
 let sim: Simulator;

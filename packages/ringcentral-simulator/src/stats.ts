@@ -10,6 +10,8 @@ export interface RequestLogEntry {
   method: string;
   /** Path plus query string exactly as received. */
   path: string;
+  /** Route name (e.g. 'call-log'); null for paths the API does not serve. */
+  route: string | null;
   group: RateGroup | null;
   status: number;
   clientId?: string;
@@ -25,6 +27,7 @@ export interface RequestLogEntry {
 export interface StatsSnapshot {
   requests: number;
   requestsByGroup: Record<RateGroup, number>;
+  requestsByRoute: Record<string, number>;
   requestsByPath: Record<string, number>;
   statusCounts: Record<string, number>;
   /** 429s served by the rate limiter. */
@@ -42,6 +45,7 @@ export class Stats {
   private seq = 0;
   requests = 0;
   requestsByGroup = Object.fromEntries(RATE_GROUPS.map((g) => [g, 0])) as Record<RateGroup, number>;
+  requestsByRoute = new Map<string, number>();
   requestsByPath = new Map<string, number>();
   statusCounts = new Map<number, number>();
   throttled = 0;
@@ -52,6 +56,7 @@ export class Stats {
   record(e: Omit<RequestLogEntry, 'seq'>): void {
     this.requests++;
     if (e.group) this.requestsByGroup[e.group]++;
+    if (e.route) this.requestsByRoute.set(e.route, (this.requestsByRoute.get(e.route) ?? 0) + 1);
     const p = e.path.split('?')[0]!;
     this.requestsByPath.set(p, (this.requestsByPath.get(p) ?? 0) + 1);
     this.statusCounts.set(e.status, (this.statusCounts.get(e.status) ?? 0) + 1);
@@ -72,6 +77,7 @@ export class Stats {
     return {
       requests: this.requests,
       requestsByGroup: { ...this.requestsByGroup },
+      requestsByRoute: Object.fromEntries(this.requestsByRoute),
       requestsByPath: Object.fromEntries(this.requestsByPath),
       statusCounts: Object.fromEntries([...this.statusCounts].map(([k, v]) => [String(k), v])),
       throttled: this.throttled,
@@ -86,6 +92,7 @@ export class Stats {
     this.log = [];
     this.requests = this.throttled = this.faultThrottled = 0;
     for (const g of RATE_GROUPS) this.requestsByGroup[g] = 0;
+    this.requestsByRoute.clear();
     this.requestsByPath.clear();
     this.statusCounts.clear();
   }

@@ -1,7 +1,7 @@
 // Big accounts are cheap: nothing is generated up front, and paging one day touches one day.
 
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Simulator } from '../../src/simulator';
+import type { Simulator } from '../src';
 import { DAY, get, iso, login, startTestSim, walkPages } from './helpers';
 
 describe('10,000 extensions × 30 days', () => {

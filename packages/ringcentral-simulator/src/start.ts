@@ -1,59 +1,12 @@
 // startSimulator(): builds a simulator, listens, and wraps it in the public control surface.
 
 import type { AddressInfo } from 'node:net';
-import type { SimClockApi } from './clock';
-import type { FaultRule } from './faults';
-import type { LifecycleEvent } from './lifecycle';
-import { SimulatorCore, type ResolvedOptions } from './simulator';
-import type { RequestLogEntry, StatsSnapshot } from './stats';
-import type { Truth } from './truth';
-import type { ExtAttrs, RateGroup, RateLimitConfig, SimulatorOptions } from './types';
+import type { Simulator } from './api';
+import { controlRoutes } from './control';
+import { SimulatorCore } from './simulator';
+import type { SimulatorOptions } from './types';
 
-
-export interface Simulator {
-  readonly url: string;
-  readonly port: number;
-  readonly accountId: string;
-  /** The JWT user (owner_id of issued tokens). */
-  readonly ownerId: number;
-  readonly credentials: { clientId: string; clientSecret: string; jwt: string };
-  readonly options: ResolvedOptions;
-  readonly clock: SimClockApi;
-  readonly events: {
-    hire(attrs?: Partial<ExtAttrs>): number;
-    update(id: number, patch: Partial<ExtAttrs>): void;
-    disable(id: number): void;
-    delete(id: number): void;
-    reassignNumber(fromDeletedId: number): number;
-    recycleScenario(opts?: { extensionId?: number; stepMs?: number }): { oldId: number; newId: number; number: string };
-    log(): readonly LifecycleEvent[];
-  };
-  readonly faults: {
-    add(rule: FaultRule): number;
-    remove(id: number): void;
-    clear(): void;
-    list(): Array<FaultRule & { id: number; seen: number; fired: number }>;
-  };
-  readonly auth: {
-    revoke(accessToken: string, opts?: { code?: 'OAU-129' | 'OAU-128'; refreshToo?: boolean }): boolean;
-    revokeAll(): void;
-    expireAccessTokens(accessToken?: string): void;
-    tokensIssued(): number;
-  };
-  readonly rateLimits: {
-    limits: Record<RateGroup, RateLimitConfig>;
-    /** Remaining penalty (wall ms) for the configured client + owner in a group. */
-    penaltyRemainingMs(group: RateGroup, clientId?: string): number;
-    reset(): void;
-  };
-  readonly truth: Truth;
-  stats(): StatsSnapshot;
-  requestLog(): readonly RequestLogEntry[];
-  resetStats(): void;
-  /** Laziness probes: how much has been generated / is cached. */
-  generation(): { callDaysGenerated: number; callDayCacheSize: number; messageDaysGenerated: number; extensions: number };
-  close(): Promise<void>;
-}
+export type { Simulator } from './api';
 
 export async function startSimulator(options: SimulatorOptions = {}): Promise<Simulator> {
   const s = new SimulatorCore(options);
@@ -66,7 +19,7 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
   const url = `http://${host}:${port}`;
   if (!options.publicUrl) s.core.ctx.base = url;
   const { clientId, clientSecret, jwt, accountId } = s.opts;
-  return {
+  const sim: Simulator = {
     url,
     port,
     accountId,
@@ -112,4 +65,6 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
     }),
     close: () => s.server.close(),
   };
+  if (options.control) s.server.control = controlRoutes(sim);
+  return sim;
 }

@@ -5,8 +5,10 @@
 import { Rng } from './prng';
 import type { RateGroup } from './types';
 
-export type FaultKind =
-  | '429-burst' | '503' | '500' | '403' | 'reset' | 'slow' | 'truncated' | 'invalid-json' | 'revoke-token' | '404-extension';
+export const FAULT_KINDS = [
+  '429-burst', '503', '500', '403', 'reset', 'slow', 'truncated', 'invalid-json', 'revoke-token', '404-extension',
+] as const;
+export type FaultKind = (typeof FAULT_KINDS)[number];
 
 export interface FaultMatch {
   group?: RateGroup;

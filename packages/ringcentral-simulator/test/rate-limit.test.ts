@@ -4,8 +4,8 @@
 
 import fc from 'fast-check';
 import { afterEach, describe, expect, it } from 'vitest';
-import { RateLimiter } from '../../src/simulator/rate-limiter';
-import type { Simulator } from '../../src/simulator';
+import { RateLimiter } from '../src/rate-limiter';
+import type { Simulator } from '../src';
 import { get, login, startTestSim, tokenRequest, type Res } from './helpers';
 
 const EXT = '/restapi/v1.0/account/~/extension';

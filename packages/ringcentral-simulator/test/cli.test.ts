@@ -1,7 +1,7 @@
 // CLI entry: flags > RC_* env > defaults; prints RC_* lines; serves until told to stop.
 
-import { describe, expect, it } from 'vitest';
-import { SIMULATOR_DEFAULTS, parseSimulatorArgs, serveSimulatorFromCli } from '../../src/simulator';
+import { describe, expect, it, vi } from 'vitest';
+import { SIMULATOR_DEFAULTS, parseSimulatorArgs, runSimulatorCli, serveSimulatorFromCli } from '../src';
 import { JWT_GRANT, basic, http } from './helpers';
 
 describe('simulator CLI', () => {
@@ -10,9 +10,32 @@ describe('simulator CLI', () => {
       RC_CLIENT_ID: 'env-id', RC_CLIENT_SECRET: 'env-secret', RC_JWT: 'env.jwt.value',
     });
     expect(o).toMatchObject({ port: 0, seed: 3, extensions: 12, days: 2, clientId: 'flag-id', clientSecret: 'env-secret', jwt: 'env.jwt.value', clockSpeed: 1 });
-    expect(parseSimulatorArgs([], {}).port).toBe(9000);
-    expect(() => parseSimulatorArgs(['--bogus', '1'], {})).toThrow(/unknown flag/);
-    expect(() => parseSimulatorArgs(['--seed', 'x'], {})).toThrow(/number/);
+    expect(parseSimulatorArgs([], {})).toMatchObject({ port: 9000, seed: 1, extensions: 500, days: 30, clockSpeed: 1, control: false });
+    expect(parseSimulatorArgs(['--control', '--now', '2026-01-02T03:04:05Z'], {})).toMatchObject({ control: true, now: '2026-01-02T03:04:05Z' });
+    expect(() => parseSimulatorArgs(['--bogus', '1'], {})).toThrow(/unknown option '--bogus'/);
+    expect(() => parseSimulatorArgs(['--seed', 'x'], {})).toThrow(/--seed expects a number, got "x"/);
+  });
+
+  it('served, simulated history ends at the real now unless --now says otherwise', () => {
+    const before = Date.now();
+    const now = parseSimulatorArgs([], {}).now as Date;
+    expect(now).toBeInstanceOf(Date);
+    expect(now.getTime()).toBeGreaterThanOrEqual(before);
+    expect(now.getTime()).toBeLessThanOrEqual(Date.now());
+  });
+
+  it('bad input: exit code 2 and one line naming the flag, nothing served', async () => {
+    const errors: string[] = [];
+    const spy = vi.spyOn(console, 'error').mockImplementation((l: unknown) => void errors.push(String(l)));
+    try {
+      expect(await runSimulatorCli(['--days', 'many'])).toBe(2);
+      expect(await runSimulatorCli(['--port', '0', 'stray'])).toBe(2);
+    } finally {
+      spy.mockRestore();
+    }
+    expect(errors).toHaveLength(2);
+    expect(errors[0]).toMatch(/^ringcentral-simulator: .*--days expects a number, got "many".*--help/);
+    expect(errors[1]).toMatch(/^ringcentral-simulator: too many arguments/);
   });
 
   it('prints the RC_* settings and serves until stopped', async () => {

@@ -10,21 +10,9 @@ import { makeAttrs } from './account-generator';
 import { dayOf, type SimClockApi } from './clock';
 import { Rng, hash32 } from './prng';
 import { applyRandomEvent, candidates, dayEvents, type RandomEventHost } from './random-events';
-import type { ExtAttrs, ExtEntity } from './types';
+import type { ExtAttrs, ExtEntity, LifecycleEvent } from './types';
 
-export type LifecycleKind =
-  | 'hire' | 'rename' | 'department' | 'site' | 'jobTitle' | 'numberChange' | 'statusChange'
-  | 'update' | 'disable' | 'delete' | 'reassign';
-
-export interface LifecycleEvent {
-  at: number;
-  kind: LifecycleKind;
-  extensionId: number;
-  /** For reassign: the deleted extension whose number moved. */
-  fromId?: number;
-  number?: string;
-  random: boolean;
-}
+export type { LifecycleEvent, LifecycleKind } from './types';
 
 interface Pending {
   at: number;

@@ -2,7 +2,7 @@
 
 import { SDK } from '@ringcentral/sdk';
 import { afterEach, describe, expect, it } from 'vitest';
-import type { Simulator } from '../../src/simulator';
+import type { Simulator } from '../src';
 import { JWT_GRANT, get, login, startTestSim, tokenRequest } from './helpers';
 
 let sim: Simulator | undefined;

@@ -5,6 +5,7 @@ import http from 'node:http';
 import type { AuthService, Session } from './auth';
 import { basicClientId } from './auth';
 import { ApiError, invalidUri, methodNotAllowed, notFoundParam, rateExceeded, serverErrors } from './errors';
+import { CONTROL_PREFIX } from './control-prefix';
 import { applyFault } from './fault-responses';
 import { json, rateHeaders, type Out } from './http-out';
 import type { Faults } from './faults';
@@ -26,7 +27,7 @@ export interface ServerDeps {
 
 const MAX_BODY = 1 << 20;
 
-function readBody(req: http.IncomingMessage): Promise<string> {
+export function readBody(req: http.IncomingMessage): Promise<string> {
   return new Promise((resolve, reject) => {
     const chunks: Buffer[] = [];
     let size = 0;
@@ -42,6 +43,8 @@ function readBody(req: http.IncomingMessage): Promise<string> {
 
 export class SimServer {
   readonly server: http.Server;
+  /** Answers /_sim/ requests when the control surface is on (wired by startSimulator). */
+  control?: (req: http.IncomingMessage, url: URL, method: string) => Promise<Out>;
   private readonly timers = new Set<NodeJS.Timeout>();
   private requestSeq = 0;
 
@@ -73,6 +76,8 @@ export class SimServer {
     const started = Date.now();
     const url = new URL(req.url ?? '/', 'http://sim.local');
     const method = (req.method ?? 'GET').toUpperCase();
+    // Control requests are not API traffic: no auth, no throttling, not counted in stats.
+    if (this.control && url.pathname.startsWith(CONTROL_PREFIX)) return this.send(res, await this.control(req, url, method));
     const log = { clientId: undefined as string | undefined, ownerId: undefined as string | undefined, token: undefined as string | undefined };
     const match = matchRoute(url.pathname);
     let out: Out;
@@ -90,7 +95,7 @@ export class SimServer {
       if (logged) return;
       logged = true;
       this.deps.stats.record({
-        time: Date.now(), method, path: `${url.pathname}${url.search}`, group: match?.route.group ?? null,
+        time: Date.now(), method, path: `${url.pathname}${url.search}`, route: match?.route.name ?? null, group: match?.route.group ?? null,
         status: out.status, ...log, fault: out.fault?.kind, throttled: out.throttled, durationMs: Date.now() - started,
       });
     };

@@ -110,4 +110,22 @@ export interface SimulatorOptions {
   maxSessions?: number;
   /** Wall clock used by rate limits and tokens (tests may inject). */
   wallClock?: () => number;
+  /** Serve the control surface as JSON under /_sim/ (loopback clients only). Default false. */
+  control?: boolean;
+}
+
+// Lifecycle events live here, not in lifecycle.ts, so random-events.ts (which lifecycle.ts uses)
+// can name them without an import circle.
+export type LifecycleKind =
+  | 'hire' | 'rename' | 'department' | 'site' | 'jobTitle' | 'numberChange' | 'statusChange'
+  | 'update' | 'disable' | 'delete' | 'reassign';
+
+export interface LifecycleEvent {
+  at: number;
+  kind: LifecycleKind;
+  extensionId: number;
+  /** For reassign: the deleted extension whose number moved. */
+  fromId?: number;
+  number?: string;
+  random: boolean;
 }

@@ -2,8 +2,8 @@
 
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { SimClock } from '../../src/simulator/clock';
-import { Rng, base62, hash32 } from '../../src/simulator/prng';
+import { SimClock } from '../src/clock';
+import { Rng, base62, hash32 } from '../src/prng';
 import { startTestSim } from './helpers';
 
 describe('SimClock', () => {
