@@ -12,6 +12,6 @@ export async function loadDevOnly<T>(command: string, load: () => Promise<T>): P
     const e = err as NodeJS.ErrnoException;
     if (e?.code !== 'MODULE_NOT_FOUND') throw err;
     const missing = /Cannot find module '([^']+)'/.exec(e.message)?.[1] ?? 'a development package';
-    return fail(`${command} needs ${missing}, which this installation leaves out (production install); run it from a checkout after \`npm ci\`.`);
+    return fail(`${command} needs ${missing}, which is not installed or not built (production installs leave it out); in a checkout run \`npm ci && npm run build\`, or use \`npm run -s rcsync -- ${command}\`.`);
   }
 }

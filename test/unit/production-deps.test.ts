@@ -77,7 +77,7 @@ describe('production dependencies', () => {
     const err = await loadDevOnly('simulator', () => Promise.reject(missing)).catch((e: unknown) => e);
     expect(err).toBeInstanceOf(UsageError);
     expect((err as UsageError).exitCode).toBe(EXIT.usage);
-    expect((err as UsageError).message).toMatch(/^simulator needs ringcentral-simulator, which this installation leaves out .*npm ci/);
+    expect((err as UsageError).message).toMatch(/^simulator needs ringcentral-simulator, which is not installed .*npm ci/);
     expect((err as UsageError).message).not.toContain('\n');
     const other = new Error('boom');
     await expect(loadDevOnly('demo', () => Promise.reject(other))).rejects.toBe(other);
