@@ -1,5 +1,7 @@
 // CLI entry: flags > RC_* env > defaults; prints RC_* lines; serves until told to stop.
 
+import { spawn } from 'node:child_process';
+import path from 'node:path';
 import { describe, expect, it, vi } from 'vitest';
 import { SIMULATOR_DEFAULTS, parseSimulatorArgs, runSimulatorCli, serveSimulatorFromCli } from '../src';
 import { JWT_GRANT, basic, http } from './helpers';
@@ -74,5 +76,26 @@ describe('simulator CLI', () => {
     else process.env.RC_CLIENT_SECRET = saved;
     expect(lines.join('\n')).not.toContain('real-secret-from-env');
     expect(lines).toContain('# RC_CLIENT_SECRET: as already set in your environment');
+  });
+
+  it('the ringcentral-simulator bin serves, with --control, until SIGTERM', async () => {
+    const bin = path.join(__dirname, '..', 'bin', 'ringcentral-simulator.js');
+    const child = spawn(process.execPath, [bin, '--port', '0', '--extensions', '6', '--days', '1', '--control'], { stdio: ['ignore', 'pipe', 'inherit'] });
+    try {
+      let out = '';
+      child.stdout.on('data', (c: Buffer) => (out += c.toString()));
+      for (let i = 0; i < 600 && !out.includes('# control surface'); i++) await new Promise((r) => setTimeout(r, 50));
+      const url = /^RC_SERVER_URL=(.*)$/m.exec(out)?.[1];
+      expect(url).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/);
+      const stats = await http(`${url}/_sim/stats`);
+      expect(stats.status).toBe(200);
+      expect(stats.body.requests).toBe(0);
+      const exited = new Promise<number | null>((r) => child.once('exit', (code) => r(code)));
+      child.kill('SIGTERM');
+      expect(await exited).toBe(0);
+      expect(out).toContain('RingCentral simulator stopped');
+    } finally {
+      child.kill('SIGKILL');
+    }
   });
 });
