@@ -1,4 +1,4 @@
-import { CommanderError, type Command } from 'commander';
+import type { Command } from 'commander';
 import { loadDevOnly } from '../dev-only';
 import { fail } from '../errors';
 
@@ -18,9 +18,11 @@ export function registerSimulator(program: Command) {
       try {
         opts = sim.parseSimulatorArgs(args, process.env, NAME);
       } catch (err) {
-        if (err instanceof CommanderError && err.exitCode === 0) return; // --help was printed
-        if (err instanceof CommanderError) fail(`simulator: ${err.message.replace(/^error: /, '')} (run rcsync simulator --help for the options)`);
-        throw err;
+        // The package's commander copy may differ from ours: recognise its errors by their code.
+        const e = err as { code?: unknown; exitCode?: number; message?: string };
+        if (typeof e.code !== 'string' || !e.code.startsWith('commander.')) throw err;
+        if (e.exitCode === 0) return; // --help was printed
+        fail(`simulator: ${String(e.message).replace(/^error: /, '')} (run rcsync simulator --help for the options)`);
       }
       await sim.serveSimulatorFromCli(opts);
     });
