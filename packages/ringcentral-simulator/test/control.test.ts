@@ -2,6 +2,7 @@
 // reads ground truth, moves the clock, changes the account and injects faults with plain JSON,
 // and sees the same state as the in-process API.
 
+import fc from 'fast-check';
 import os from 'node:os';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Simulator } from '../src';
@@ -32,6 +33,35 @@ describe('HTTP control surface', () => {
     expect(r.body.requestsByGroup).toMatchObject({ Medium: pages.length + 1, Heavy: 0, Light: 0 });
     expect(r.body.requests).toBe(pages.length + 2);
     expect(r.body).toEqual(sim.stats());
+  });
+
+  it('property: per-route and per-group counts over HTTP match the requests actually made', async () => {
+    const ENDPOINTS = [
+      { path: '/restapi/v1.0/account/~/extension?perPage=3', route: 'extension-list', group: 'Medium' },
+      { path: '/restapi/v1.0/account/~/directory/entries?perPage=3', route: 'directory', group: 'Medium' },
+      { path: `/restapi/v1.0/account/~/extension/${sim.ownerId}`, route: 'extension', group: 'Light' },
+      { path: `/restapi/v1.0/account/~/extension/${sim.ownerId}/message-store?perPage=2`, route: 'message-store', group: 'Light' },
+      { path: '/restapi/v1.0/account/~/call-log?perPage=2', route: 'call-log', group: 'Heavy' },
+      { path: '/restapi/v1.0/account/~/no-such-thing', route: undefined, group: undefined },
+    ] as const;
+    await fc.assert(
+      fc.asyncProperty(fc.array(fc.nat(ENDPOINTS.length - 1), { maxLength: 8 }), async (picks) => {
+        await post(`${ctl}/stats/reset`);
+        for (const i of picks) await get(sim, token, ENDPOINTS[i]!.path);
+        const stats = (await http(`${ctl}/stats`)).body;
+        const byRoute: Record<string, number> = {};
+        const byGroup: Record<string, number> = { Light: 0, Medium: 0, Heavy: 0, Auth: 0 };
+        for (const i of picks) {
+          const { route, group } = ENDPOINTS[i]!;
+          if (route) byRoute[route] = (byRoute[route] ?? 0) + 1;
+          if (group) byGroup[group]!++;
+        }
+        expect(stats.requests).toBe(picks.length);
+        expect(stats.requestsByRoute).toEqual(byRoute);
+        expect(stats.requestsByGroup).toEqual(byGroup);
+      }),
+      { numRuns: 25 },
+    );
   });
 
   it('ground truth for a range is what the API serves for it', async () => {
