@@ -13,8 +13,11 @@ ARG NODE_IMAGE=node:20-bookworm-slim
 # build: full dependency tree, TypeScript compile + prebuilt workflow bundle.
 FROM ${NODE_IMAGE} AS build
 WORKDIR /app
-# Manifests first, so the dependency layer is cached until they change.
+# Manifests first, so the dependency layer is cached until they change. The simulator
+# workspace is built too (npm run build type-checks the product against it), but only
+# the product's dist/ reaches the runtime image.
 COPY package.json package-lock.json ./
+COPY packages/ringcentral-simulator/package.json packages/ringcentral-simulator/
 RUN npm ci --no-audit --no-fund
 COPY . .
 # tsc -p tsconfig.build.json, then dist/workflow-bundle.js (the worker loads the prebuilt
@@ -25,11 +28,12 @@ RUN npm run build \
 
 # ---------------------------------------------------------------------------------------
 # prod-deps: production dependencies only, installed in a clean stage so no dev tooling
-# or build cache leaks into the runtime image.
+# or build cache leaks into the runtime image. --workspaces=false: the simulator package is
+# not part of the product (`rcsync simulator` and `rcsync demo` say so in the image).
 FROM ${NODE_IMAGE} AS prod-deps
 WORKDIR /app
 COPY package.json package-lock.json ./
-RUN npm ci --omit=dev --no-audit --no-fund \
+RUN npm ci --omit=dev --workspaces=false --no-audit --no-fund \
  && npm cache clean --force
 
 # ---------------------------------------------------------------------------------------

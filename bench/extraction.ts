@@ -7,7 +7,7 @@ import { Client, Connection } from '@temporalio/client';
 import { NativeConnection } from '@temporalio/worker';
 import { RateGovernor } from '../src/ratelimit/governor';
 import { RingCentralClients } from '../src/ringcentral/client';
-import { startSimulator } from '../src/simulator';
+import { startSimulator } from 'ringcentral-simulator';
 import type { Pool } from '../src/warehouse/db';
 import { createWorker } from '../src/worker';
 import { backfillWorkflow } from '../src/workflows';

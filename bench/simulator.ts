@@ -1,6 +1,6 @@
 /** Simulator capacity: requests per second it serves, and memory for a 10,000-extension, 30-day account. */
 import http from 'node:http';
-import { startSimulator } from '../src/simulator';
+import { startSimulator } from 'ringcentral-simulator';
 
 async function login(url: string, creds: { clientId: string; clientSecret: string; jwt: string }): Promise<string> {
   const res = await fetch(`${url}/restapi/oauth/token`, {

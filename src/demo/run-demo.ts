@@ -10,7 +10,7 @@ import { startLocalStack } from '../infra/local-stack';
 import { installLogging } from '../infra/logging';
 import { RateGovernor } from '../ratelimit/governor';
 import { RingCentralClients } from '../ringcentral/client';
-import { startSimulator, type Simulator } from '../simulator';
+import { startSimulator, type Simulator } from 'ringcentral-simulator';
 import { createPool } from '../warehouse/db';
 import { migrate } from '../warehouse/migrate';
 import { createWorker } from '../worker';

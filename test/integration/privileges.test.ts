@@ -7,7 +7,7 @@ import { randomBytes } from 'node:crypto';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, inject, it, vi } from 'vitest';
 import { run } from '../../src/client/main';
-import type { Simulator } from '../../src/simulator';
+import type { Simulator } from 'ringcentral-simulator';
 import { createPool, type Pool } from '../../src/warehouse/db';
 import { loadMigrations, migrate } from '../../src/warehouse/migrate';
 import { accountSyncWorkflow } from '../../src/workflows';

@@ -4,7 +4,7 @@ import type { Worker } from '@temporalio/worker';
 import type { ActivityDeps } from '../../src/activities';
 import { RateGovernor } from '../../src/ratelimit/governor';
 import { RingCentralClients } from '../../src/ringcentral/client';
-import { startSimulator, type Simulator, type SimulatorOptions } from '../../src/simulator';
+import { startSimulator, type Simulator, type SimulatorOptions } from 'ringcentral-simulator';
 import type { Pool } from '../../src/warehouse/db';
 import { createWorker } from '../../src/worker';
 import { afterAll, beforeAll, expect, inject } from 'vitest';

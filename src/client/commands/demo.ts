@@ -1,5 +1,5 @@
 import type { Command } from 'commander';
-import { runDemo } from '../../demo/run-demo';
+import { loadDevOnly } from '../dev-only';
 import { fail } from '../errors';
 
 const int = (flag: string, v: string, min: number, max: number) => {
@@ -20,14 +20,16 @@ export function registerDemo(program: Command) {
     .option('--exit', 'stop after the summary instead of waiting for Ctrl-C')
     .option('--json', 'print the summary as JSON (progress goes to stderr)')
     .action(async (opts: { extensions: string; days: string; syncs: string; seed: string; rateWindow: string; exit?: boolean; json?: boolean }) => {
-      const demo = await runDemo({
+      const settings = {
         extensions: int('--extensions', opts.extensions, 2, 10_000),
         days: int('--days', opts.days, 1, 365),
         syncs: int('--syncs', opts.syncs, 1, 50),
         seed: int('--seed', opts.seed, 0, 2 ** 31),
         rateWindowMs: int('--rate-window', opts.rateWindow, 1, 3600) * 1000,
-        log: (line) => (opts.json ? process.stderr : process.stdout).write(`${line}\n`),
-      });
+        log: (line: string) => (opts.json ? process.stderr : process.stdout).write(`${line}\n`),
+      };
+      const { runDemo } = await loadDevOnly('demo', () => import('../../demo/run-demo'));
+      const demo = await runDemo(settings);
       if (opts.json) console.log(JSON.stringify(demo.summary));
       if (!opts.exit) {
         console.error('\nEverything keeps running for you to explore. Ctrl-C stops it all.');

@@ -1,0 +1,153 @@
+// Contract: every simulated endpoint's responses — many pages, several seeds — validate against
+// RingCentral's OpenAPI response schemas (made strict), and error bodies have RC's shapes.
+
+import type { ValidateFunction } from 'ajv';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Simulator } from '../src';
+import { DAY, HOUR, JWT_GRANT, get, http, iso, login, startTestSim, tokenRequest, walkPages } from './helpers';
+import { buildValidators, loadSubset } from './openapi';
+
+const { schemas, source } = loadSubset();
+const v = buildValidators(schemas);
+
+function check(validate: ValidateFunction, body: unknown, what: string): void {
+  const ok = validate(body);
+  if (!ok) throw new Error(`${what} does not match the RC schema (${source}):\n${JSON.stringify(validate.errors?.slice(0, 5), null, 1)}`);
+}
+
+describe.each([1, 2, 3])('contract, seed %i', (seed) => {
+  let sim: Simulator;
+  let token: string;
+  beforeAll(async () => {
+    sim = await startTestSim({ seed, extensions: 70, days: 4, eventsPerDay: 3 });
+    const t = await login(sim);
+    check(v.token, t, 'token response');
+    token = t.access_token;
+  });
+  afterAll(() => sim.close());
+
+  it('extension list: every page', async () => {
+    const pages = await walkPages(sim, token, '/restapi/v1.0/account/~/extension?perPage=9');
+    pages.forEach((p, i) => check(v.extensionList, p, `extension page ${i + 1}`));
+    expect(pages.flatMap((p) => p.records).length).toBe(sim.truth.extensions().length);
+    expect(pages[0].paging.totalElements).toBe(sim.truth.extensions().length);
+    const statuses = new Set(pages.flatMap((p) => p.records.map((r: any) => r.status)));
+    expect(statuses.has('Enabled')).toBe(true);
+  });
+
+  it('directory entries: every page, no navigation', async () => {
+    const all: any[] = [];
+    for (let page = 1; ; page++) {
+      const r = await get(sim, token, `/restapi/v1.0/account/~/directory/entries?perPage=11&page=${page}`);
+      check(v.directory, r.body, `directory page ${page}`);
+      expect(r.body.navigation).toBeUndefined();
+      all.push(...r.body.records);
+      if (page >= r.body.paging.totalPages) break;
+    }
+    expect(all).toEqual(sim.truth.directory());
+    expect(all.every((d) => ['Enabled', 'Disabled', 'NotActivated'].includes(d.status))).toBe(true);
+    expect(all.some((d) => ['DigitalUser', 'VirtualUser', 'FaxUser', 'ApplicationExtension'].includes(d.type))).toBe(false);
+  });
+
+  it('call log: Simple and Detailed, deleted included, many pages', async () => {
+    const now = sim.clock.now();
+    for (const view of ['Simple', 'Detailed']) {
+      const q = `view=${view}&showDeleted=true&perPage=40&dateFrom=${iso(now - 2 * DAY)}&dateTo=${iso(now)}`;
+      const pages = await walkPages(sim, token, `/restapi/v1.0/account/~/call-log?${q}`);
+      expect(pages.length).toBeGreaterThan(3);
+      pages.forEach((p, i) => {
+        check(v.callLog, p, `${view} call-log page ${i + 1}`);
+        expect(p.paging.totalPages).toBeUndefined();
+        expect(p.paging.totalElements).toBeUndefined();
+      });
+      const recs = pages.flatMap((p) => p.records);
+      expect(recs.some((r) => r.legs)).toBe(view === 'Detailed');
+      expect(recs.some((r) => r.deleted === true)).toBe(true);
+      expect(recs.some((r) => r.recording)).toBe(true);
+    }
+  });
+
+  it('message store and message sync', async () => {
+    const exts = sim.truth.extensions().filter((e: any) => e.type === 'User' && e.status === 'Enabled').slice(0, 4);
+    const now = sim.clock.now();
+    let seen = 0;
+    for (const e of exts) {
+      const q = `availability=Alive&availability=Deleted&availability=Purged&perPage=3&dateFrom=${iso(now - 4 * DAY)}`;
+      const pages = await walkPages(sim, token, `/restapi/v1.0/account/~/extension/${e.id}/message-store?${q}`);
+      pages.forEach((p, i) => check(v.messageStore, p, `message-store ${e.id} page ${i + 1}`));
+      seen += pages.reduce((n, p) => n + p.records.length, 0);
+      const fs = await get(sim, token, `/restapi/v1.0/account/~/extension/${e.id}/message-sync?syncType=FSync&dateFrom=${iso(now - 4 * DAY)}`);
+      check(v.messageSync, fs.body, 'FSync');
+      sim.clock.advance(6 * HOUR);
+      const is = await get(sim, token, `/restapi/v1.0/account/~/extension/${e.id}/message-sync?syncType=ISync&syncToken=${fs.body.syncInfo.syncToken}`);
+      check(v.messageSync, is.body, 'ISync');
+    }
+    expect(seen).toBeGreaterThan(0);
+  });
+});
+
+describe('error bodies', () => {
+  let sim: Simulator;
+  let token: string;
+  beforeAll(async () => {
+    sim = await startTestSim({ rateLimits: { Heavy: { limit: 1, windowMs: 60_000 } } });
+    token = (await login(sim)).access_token;
+  });
+  afterAll(() => sim.close());
+
+  const rc = (status: number, code: string) => async (p: Promise<{ status: number; body: any }>) => {
+    const r = await p;
+    expect(r.status).toBe(status);
+    check(v.rcError, r.body, `${status} body`);
+    expect(r.body.errorCode).toBe(code);
+    expect(r.body.errors[0].errorCode).toBe(code);
+  };
+
+  it('401: missing, unparsable, unknown, expired', async () => {
+    await rc(401, 'OAU-149')(get(sim, undefined, '/restapi/v1.0/account/~/extension'));
+    await rc(401, 'OAU-149')(get(sim, 'not a token', '/restapi/v1.0/account/~/extension'));
+    await rc(401, 'OAU-129')(get(sim, `SIM${'A'.repeat(32)}`, '/restapi/v1.0/account/~/extension'));
+    await rc(401, 'OAU-151')(http(`${sim.url}/restapi/v1.0/account/~/extension`, { headers: { Authorization: 'Basic abc' } }));
+    const t2 = (await login(sim)).access_token;
+    sim.auth.expireAccessTokens(t2);
+    await rc(401, 'OAU-128')(get(sim, t2, '/restapi/v1.0/account/~/extension'));
+  });
+
+  it('404: unknown path, unknown extension, wrong account', async () => {
+    await rc(404, 'CMN-120')(get(sim, token, '/restapi/v1.0/account/~/no-such-thing'));
+    await rc(404, 'CMN-102')(get(sim, token, '/restapi/v1.0/account/~/extension/123/message-store'));
+    await rc(404, 'CMN-102')(get(sim, token, '/restapi/v1.0/account/999/extension'));
+  });
+
+  it('400: invalid parameters', async () => {
+    await rc(400, 'CMN-101')(get(sim, token, '/restapi/v1.0/account/~/extension?page=0'));
+    await rc(400, 'CMN-101')(get(sim, token, '/restapi/v1.0/account/~/extension/~/message-store?dateFrom=yesterday'));
+    await rc(400, 'MSG-333')(get(sim, token, '/restapi/v1.0/account/~/extension/~/message-sync?syncType=ISync&syncToken=bogus'));
+  });
+
+  it('400 perPage > 1000 on call log, then 429 once Heavy is spent', async () => {
+    const r = await get(sim, token, '/restapi/v1.0/account/~/call-log?perPage=1001');
+    await rc(400, 'CMN-101')(Promise.resolve(r));
+    expect(r.body.errors[0].parameterName).toBe('perPage');
+    const t = await get(sim, token, '/restapi/v1.0/account/~/call-log');
+    await rc(429, 'CMN-301')(Promise.resolve(t));
+    expect(t.body.message).toBe('Request rate exceeded');
+  });
+
+  it('405 for a wrong method', async () => {
+    const r = await http(`${sim.url}/restapi/v1.0/account/~/extension`, { method: 'DELETE', headers: { Authorization: `Bearer ${token}` } });
+    expect(r.status).toBe(405);
+    check(v.rcError, r.body, '405 body');
+  });
+
+  it('token endpoint errors use the OAuth shape', async () => {
+    const bad = await tokenRequest(sim, { grant_type: JWT_GRANT, assertion: 'wrong' });
+    expect(bad.status).toBe(400);
+    check(v.oauthError, bad.body, 'invalid_grant');
+    expect(bad.body).toMatchObject({ error: 'invalid_grant', errors: [{ errorCode: 'OAU-140' }] });
+    const client = await tokenRequest(sim, { grant_type: JWT_GRANT, assertion: sim.credentials.jwt }, `Basic ${Buffer.from('x:y').toString('base64')}`);
+    expect(client.status).toBe(401);
+    check(v.oauthError, client.body, 'invalid_client');
+    expect(client.body.error).toBe('invalid_client');
+  });
+});
