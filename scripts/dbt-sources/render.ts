@@ -3,7 +3,7 @@
  * from CHECKs) plus the declared tests (relationships, view keys, API enums).
  */
 import { stringify } from 'yaml';
-import { loadSubset } from '../../packages/ringcentral-simulator/test/openapi';
+import { loadOpenApiContract as loadSubset } from 'ringcentral-simulator';
 import type { CatalogRelation } from './catalog';
 import { API_ENUMS, RELATIONSHIPS, VIEW_KEYS, VIEW_NOT_NULL } from './declared';
 

@@ -7,7 +7,7 @@ import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { REPO_ROOT, extractFromSpec, loadSubset, specPath } from './openapi';
 
-const FIXTURE = path.join(__dirname, 'fixtures', 'rc-openapi-subset.json');
+const FIXTURE = path.join(__dirname, '..', 'spec', 'rc-openapi-subset.json');
 const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'rc-spec-'));
 afterAll(() => fs.rmSync(tmp, { recursive: true, force: true }));
 
