@@ -5,6 +5,7 @@
  */
 import { existsSync } from 'node:fs';
 import path from 'node:path';
+import { Client } from '@temporalio/client';
 import { NativeConnection, Worker, type WorkerOptions } from '@temporalio/worker';
 import { createActivities, type ActivityDeps } from './activities';
 
@@ -31,7 +32,8 @@ export async function createWorker(params: WorkerParams): Promise<Worker> {
     namespace,
     taskQueue,
     ...workflowSource,
-    activities: createActivities(deps),
+    // The worker's own connection also serves the activities' questions to Temporal.
+    activities: createActivities({ ...deps, temporal: deps.temporal ?? new Client({ connection, namespace }) }),
     ...options,
   });
 }
