@@ -1,5 +1,6 @@
 /** Sync-run bookkeeping: one running sync per account, watermarks only from successful runs. */
 import { WorkflowNotFoundError, type Client } from '@temporalio/client';
+import { dropTransientDoneMarkers } from '../warehouse/checkpoints';
 import type { ActivityDeps } from './deps';
 
 export interface Watermarks {
@@ -43,11 +44,13 @@ export function runActivities(deps: ActivityDeps, options: { staleRunMs?: number
     },
 
     async finishSyncRun(input: FinishRunInput): Promise<void> {
-      await deps.pool.query(
+      const { rows } = await deps.pool.query<{ account_id: string; kind: string }>(
         `UPDATE ringcentral.sync_run SET status = $2, counts = $3, watermarks = coalesce($4, watermarks), error = $5, finished_at = now()
-          WHERE run_id = $1`,
+          WHERE run_id = $1 RETURNING account_id, kind`,
         [input.runId, input.status, JSON.stringify(input.counts), input.watermarks ? JSON.stringify(input.watermarks) : null, input.error ?? null],
       );
+      // The one sync of the account is over: nothing can retry its windows any more.
+      if (rows[0]?.kind === 'sync') await dropTransientDoneMarkers(deps.pool, rows[0].account_id);
     },
   };
 }
