@@ -3,6 +3,7 @@
  * at once when Temporal says the holder's run is closed without having recorded its end.
  */
 import { describe, expect, it } from 'vitest';
+import { runActivities } from '../../src/activities/runs';
 import { accountSyncWorkflow } from '../../src/workflows';
 import { ACCOUNT, useSyncStack } from '../support/sync-harness';
 
@@ -31,6 +32,9 @@ describe('the account sync slot', () => {
       args: [{ accountKey: ACCOUNT }],
     });
     expect(second).toMatchObject({ phase: 'skipped', heldBy: holderRunId });
+    // Temporal's word wins over the no-progress rule: an open holder is never taken over.
+    const impatient = runActivities({ pool: stack.db.pool, temporal: stack.client }, { staleRunMs: 0 });
+    expect(await impatient.beginSyncRun({ runId: `probe/${stack.taskQueue}`, accountKey: ACCOUNT, kind: 'sync' })).toMatchObject({ started: false, heldBy: holderRunId });
 
     // Terminated: the holder never records its end, yet the next sync runs right away.
     await holder.terminate('test: a sync killed without saying so');
