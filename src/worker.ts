@@ -5,6 +5,7 @@
  */
 import { existsSync } from 'node:fs';
 import path from 'node:path';
+import { Client } from '@temporalio/client';
 import { NativeConnection, Worker, type WorkerOptions } from '@temporalio/worker';
 import { createActivities, type ActivityDeps } from './activities';
 import { dataConverter } from './codec';
@@ -27,14 +28,16 @@ export async function createWorker(params: WorkerParams): Promise<Worker> {
   const workflowSource = existsSync(PREBUILT_BUNDLE)
     ? { workflowBundle: { codePath: PREBUILT_BUNDLE } }
     : { workflowsPath: WORKFLOWS_PATH };
+  // Payload encryption when RCSYNC_ENCRYPTION_KEYS is set; the same converter as the CLI's.
+  const converter = dataConverter();
   return Worker.create({
     connection,
     namespace,
     taskQueue,
     ...workflowSource,
-    activities: createActivities(deps),
-    // Payload encryption when RCSYNC_ENCRYPTION_KEYS is set; the same converter as the CLI's.
-    dataConverter: dataConverter(),
+    // The worker's own connection also serves the activities' questions to Temporal.
+    activities: createActivities({ ...deps, temporal: deps.temporal ?? new Client({ connection, namespace, dataConverter: converter }) }),
+    dataConverter: converter,
     ...options,
   });
 }

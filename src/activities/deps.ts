@@ -1,4 +1,5 @@
 import type { Context } from '@temporalio/activity';
+import type { Client } from '@temporalio/client';
 import type { RingCentralClients } from '../ringcentral/client';
 import type { Pool } from '../warehouse/db';
 
@@ -19,6 +20,8 @@ export interface ActivityDeps {
   pool: Pool;
   rc?: RingCentralClients;
   settings?: Partial<ExtractionSettings>;
+  /** Asks Temporal whether the workflow holding an account's sync slot is still open. */
+  temporal?: Client;
 }
 
 export function requireRc(deps: ActivityDeps): RingCentralClients {

@@ -1,4 +1,6 @@
 /** Sync-run bookkeeping: one running sync per account, watermarks only from successful runs. */
+import { WorkflowNotFoundError, type Client } from '@temporalio/client';
+import { dropTransientDoneMarkers } from '../warehouse/checkpoints';
 import type { ActivityDeps } from './deps';
 
 export interface Watermarks {
@@ -28,13 +30,7 @@ export function runActivities(deps: ActivityDeps, options: { staleRunMs?: number
   return {
     async beginSyncRun(input: { runId: string; accountKey: string; kind: 'sync' | 'backfill' }): Promise<BeginRunResult> {
       const { runId, accountKey, kind } = input;
-      // A run with no progress for hours was killed without saying so (e.g. its workflow was
-      // terminated): release the account rather than block it forever.
-      await deps.pool.query(
-        `UPDATE ringcentral.sync_run SET status = 'failed', finished_at = now(), error = 'abandoned: no progress for too long'
-          WHERE account_id = $1 AND kind = 'sync' AND status = 'running' AND run_id <> $2 AND progress_at < now() - make_interval(secs => $3 / 1000.0)`,
-        [accountKey, runId, staleMs],
-      );
+      if (kind === 'sync') await releaseDeadHolder(deps, accountKey, runId, staleMs);
       const inserted = await deps.pool.query(
         `INSERT INTO ringcentral.sync_run (run_id, account_id, kind, status) VALUES ($1, $2, $3, 'running')
          ON CONFLICT DO NOTHING RETURNING run_id`,
@@ -48,13 +44,52 @@ export function runActivities(deps: ActivityDeps, options: { staleRunMs?: number
     },
 
     async finishSyncRun(input: FinishRunInput): Promise<void> {
-      await deps.pool.query(
+      const { rows } = await deps.pool.query<{ account_id: string; kind: string }>(
         `UPDATE ringcentral.sync_run SET status = $2, counts = $3, watermarks = coalesce($4, watermarks), error = $5, finished_at = now()
-          WHERE run_id = $1`,
+          WHERE run_id = $1 RETURNING account_id, kind`,
         [input.runId, input.status, JSON.stringify(input.counts), input.watermarks ? JSON.stringify(input.watermarks) : null, input.error ?? null],
       );
+      // The one sync of the account is over: nothing can retry its windows any more.
+      if (rows[0]?.kind === 'sync') await dropTransientDoneMarkers(deps.pool, rows[0].account_id);
     },
   };
+}
+
+/**
+ * A sync whose workflow was terminated (or timed out) never records its end, so its row
+ * would hold the account. Temporal knows whether the holder's run is still open: when it
+ * is not, the account is released at once. Only when Temporal cannot be asked does the
+ * old rule apply: no progress for staleMs.
+ */
+async function releaseDeadHolder(deps: ActivityDeps, accountKey: string, runId: string, staleMs: number): Promise<void> {
+  const { rows } = await deps.pool.query<{ run_id: string; stale: boolean }>(
+    `SELECT run_id, progress_at < now() - make_interval(secs => $3 / 1000.0) AS stale FROM ringcentral.sync_run
+      WHERE account_id = $1 AND kind = 'sync' AND status = 'running' AND run_id <> $2`,
+    [accountKey, runId, staleMs],
+  );
+  const holder = rows[0];
+  if (!holder) return;
+  const state = deps.temporal ? await workflowRunState(deps.temporal, holder.run_id) : 'unknown';
+  if (state === 'open' || (state === 'unknown' && !holder.stale)) return;
+  const reason = state === 'unknown' ? 'abandoned: no progress for too long' : `abandoned: its workflow ${state}`;
+  await deps.pool.query(`UPDATE ringcentral.sync_run SET status = 'failed', finished_at = now(), error = $2 WHERE run_id = $1 AND status = 'running'`, [
+    holder.run_id,
+    reason,
+  ]);
+}
+
+/** Open, closed (how), or unknown when Temporal cannot be asked. Run ids are `workflowId/firstExecutionRunId`. */
+async function workflowRunState(temporal: Client, syncRunId: string): Promise<'open' | 'unknown' | string> {
+  const cut = syncRunId.lastIndexOf('/');
+  if (cut <= 0) return 'unknown';
+  try {
+    const { status } = await temporal.workflow.getHandle(syncRunId.slice(0, cut), syncRunId.slice(cut + 1)).describe();
+    // A continued-as-new run lives on in its successor: still open, as far as the slot goes.
+    return status.name === 'RUNNING' || status.name === 'CONTINUED_AS_NEW' || status.name === 'PAUSED' ? 'open' : `is ${status.name.toLowerCase().replace(/_/g, ' ')}`;
+  } catch (err) {
+    if (err instanceof WorkflowNotFoundError) return 'no longer exists';
+    return 'unknown';
+  }
 }
 
 /** A failed run never advances the watermarks: the next run starts where the last good one ended. */

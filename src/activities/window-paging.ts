@@ -1,14 +1,18 @@
 /**
  * Paging one record window with a durable cursor: the piece the call log and the message
- * stores share. Each page is written in one transaction with the next cursor; a finished
- * window either keeps a "done" marker (backfills: a re-run skips it) or removes its cursor.
+ * stores share. Each page is written in one transaction with the next cursor and the
+ * running counts of the activity that wrote it, so a retried attempt (after a rate-limit
+ * wait, a transient error or a lost worker) resumes both the paging *and* the counting:
+ * what its result reports equals what the activity wrote, over all its attempts.
+ * A finished window keeps a "done" marker: backfills' markers stay (a re-run skips the
+ * window); a sync's are transient, dropped when its run finishes (see runs.ts).
  */
 import { Context } from '@temporalio/activity';
 import type { PoolClient } from 'pg';
 import type { RingCentralAccount } from '../ringcentral/client';
 import type { Endpoint } from '../streams/endpoints';
-import { paginate, type PageCursor } from '../streams/paginate';
-import { deleteCheckpoint, inTransaction, readCheckpoint, touchRunProgress, writeCheckpoint, type CheckpointKey } from '../warehouse/checkpoints';
+import { paginate } from '../streams/paginate';
+import { inTransaction, readCheckpoint, touchRunProgress, writeCheckpoint, type CheckpointKey } from '../warehouse/checkpoints';
 import { pagingOptions, type ActivityDeps } from './deps';
 
 export interface StreamCounts {
@@ -32,25 +36,50 @@ export interface WindowPaging<P> {
   where: Record<string, unknown>;
 }
 
+/**
+ * A window's checkpoint: the next page, or that the window is done; plus which activity
+ * wrote it and that activity's counts so far. Checkpoints written before counts were kept
+ * have neither `by` nor counts, and count as another activity's.
+ */
+type WindowCheckpoint = Partial<StreamCounts> & { by?: string } & ({ page: number } | { done: true; keep?: boolean });
+
+/** The same id for every attempt of one scheduled activity, different for any other. */
+function activityIdentity(): string {
+  const info = Context.current().info;
+  return `${info.workflowExecution?.runId ?? info.activityRunId ?? ''}/${info.activityId}`;
+}
+
 export async function pageWindowWithCheckpoint<P>(deps: ActivityDeps, rc: RingCentralAccount, w: WindowPaging<P>): Promise<StreamCounts> {
-  const cursor = await readCheckpoint<PageCursor | { done: true }>(deps.pool, w.key);
-  if (cursor && 'done' in cursor) return { pages: 0, records: 0, written: 0, skipped: true };
-  let written = 0;
-  const totals = await paginate(
+  const by = activityIdentity();
+  const saved = await readCheckpoint<WindowCheckpoint>(deps.pool, w.key);
+  const mine = saved?.by === by;
+  let counts: StreamCounts = mine ? { pages: saved.pages ?? 0, records: saved.records ?? 0, written: saved.written ?? 0 } : { pages: 0, records: 0, written: 0 };
+  let start = { page: 1 };
+  if (saved && 'done' in saved) {
+    // An earlier attempt finished the window but could not report it: its counts are the result.
+    if (mine) return counts;
+    // Another run's finished backfill window; a sync window is always paged again.
+    if (w.keepDoneMarker && saved.keep !== false) return { ...counts, skipped: true };
+  } else if (saved) {
+    start = { page: saved.page };
+  }
+  await paginate(
     rc,
     w.endpoint,
     w.params,
-    cursor ?? { page: 1 },
+    start,
     async (page) => {
-      await inTransaction(deps.pool, async (db) => {
-        written += await w.write(db, page.records);
+      // Assigned only once committed: a page whose transaction fails is counted by the attempt that writes it.
+      counts = await inTransaction(deps.pool, async (db) => {
+        const written = await w.write(db, page.records);
+        const next = { pages: counts.pages + 1, records: counts.records + page.records.length, written: counts.written + written };
         if (w.runId) await touchRunProgress(db, w.runId);
-        if (page.next) await writeCheckpoint(db, w.key, page.next);
-        else if (w.keepDoneMarker) await writeCheckpoint(db, w.key, { done: true });
-        else await deleteCheckpoint(db, w.key);
+        const position = page.next ? { page: page.next.page } : { done: true as const, keep: w.keepDoneMarker };
+        await writeCheckpoint<WindowCheckpoint>(db, w.key, { ...position, by, ...next });
+        return next;
       });
     },
     pagingOptions(deps, Context.current(), w.where),
   );
-  return { ...totals, written };
+  return counts;
 }

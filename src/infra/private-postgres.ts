@@ -2,16 +2,21 @@
  * A throwaway PostgreSQL cluster in a temp dir: initdb + postgres as a child process.
  * initdb refuses to run as root, so as root the server runs as the `postgres` OS user.
  * Starts in about a second; removed again on stop().
+ *
+ * Not open to every local user: the superuser has a password generated per cluster
+ * (scram-sha-256 for TCP and socket alike), which only the URL handed out carries, and
+ * the socket lives in the cluster's own 0700 folder.
  */
 import { execFileSync, spawnSync } from 'node:child_process';
-import { chownSync, existsSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
+import { randomBytes } from 'node:crypto';
+import { chownSync, existsSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import pg from 'pg';
 import { freePort, startManaged, waitFor } from './processes';
 
 export interface PrivatePostgres {
-  /** Superuser URL (database `postgres`). */
+  /** Superuser URL (database `postgres`), with the cluster's generated password. */
   url: string;
   stop(): Promise<void>;
 }
@@ -49,10 +54,17 @@ export async function startPrivatePostgres(): Promise<PrivatePostgres> {
   const dir = mkdtempSync(path.join(tmpdir(), 'rcsync-pg-'));
   if (ids.uid !== undefined) chownSync(dir, ids.uid, ids.gid!);
   const dataDir = path.join(dir, 'data');
-  const init = spawnSync(path.join(bin, 'initdb'), ['-D', dataDir, '-U', 'postgres', '--auth=trust', '-E', 'UTF8', '--no-sync', '--locale=C'], {
-    ...ids,
-    encoding: 'utf8',
-  });
+  // Hex: no character needs escaping in a URL. The file exists only while initdb reads it.
+  const password = randomBytes(24).toString('hex');
+  const pwFile = path.join(dir, 'pw');
+  writeFileSync(pwFile, password, { mode: 0o600 });
+  if (ids.uid !== undefined) chownSync(pwFile, ids.uid, ids.gid!);
+  const init = spawnSync(
+    path.join(bin, 'initdb'),
+    ['-D', dataDir, '-U', 'postgres', '--auth=scram-sha-256', `--pwfile=${pwFile}`, '-E', 'UTF8', '--no-sync', '--locale=C'],
+    { ...ids, encoding: 'utf8' },
+  );
+  rmSync(pwFile, { force: true });
   if (init.status !== 0) {
     rmSync(dir, { recursive: true, force: true });
     throw new Error(`initdb failed: ${init.stderr || init.error}`);
@@ -63,7 +75,7 @@ export async function startPrivatePostgres(): Promise<PrivatePostgres> {
     ['-D', dataDir, '-p', String(port), '-k', dir, '-c', 'listen_addresses=127.0.0.1', '-c', 'fsync=off', '-c', 'max_connections=300', '-c', 'full_page_writes=off'],
     { ...ids, removeOnOrphan: dir },
   );
-  const url = `postgres://postgres@127.0.0.1:${port}/postgres`;
+  const url = `postgres://postgres:${password}@127.0.0.1:${port}/postgres`;
   await waitFor(
     `private Postgres on port ${port}`,
     async () => {

@@ -23,6 +23,22 @@ export const DEFAULT_LIMITS: Record<KnownRateGroup, { limit: number; windowMs: n
   Auth: { limit: 5, windowMs: 60_000 },
 };
 
+/**
+ * The budget row a group name maps to. RingCentral documents the groups as Light, Medium,
+ * Heavy and Auth, but X-Rate-Limit-Group is free text: a server answering `light` means the
+ * same budget, and two rows for one group would let twice the limit through (and earn 429s).
+ * Names are compared case-insensitively; the documented spelling is the key.
+ */
+export function canonicalGroup(name: string): RateGroup {
+  const known = (Object.keys(DEFAULT_LIMITS) as KnownRateGroup[]).find((g) => g.toLowerCase() === name.toLowerCase());
+  return known ?? name.toLowerCase();
+}
+
+function defaultsFor(group: RateGroup): { limit: number; windowMs: number } {
+  // An unknown group gets the strictest default until its headers arrive.
+  return DEFAULT_LIMITS[group as KnownRateGroup] ?? DEFAULT_LIMITS.Heavy;
+}
+
 export interface RateHeaders {
   group?: string;
   limit: number;
@@ -50,9 +66,9 @@ export class RateGovernor {
   }
 
   /** Reserves a slot now and returns 0, or returns how long to wait before asking again. */
-  async tryAcquire(accountId: string, group: RateGroup): Promise<number> {
-    // An unknown group gets the strictest default until its headers arrive.
-    const defaults = DEFAULT_LIMITS[group as KnownRateGroup] ?? DEFAULT_LIMITS.Heavy;
+  async tryAcquire(accountId: string, name: RateGroup): Promise<number> {
+    const group = canonicalGroup(name);
+    const defaults = defaultsFor(group);
     const client = await this.pool.connect();
     try {
       await client.query('BEGIN');
@@ -98,7 +114,8 @@ export class RateGovernor {
   }
 
   /** Learns the server's real limit and window; a spent budget (other apps?) pauses the group. */
-  async observe(accountId: string, group: RateGroup, headers: RateHeaders): Promise<void> {
+  async observe(accountId: string, name: RateGroup, headers: RateHeaders): Promise<void> {
+    const group = canonicalGroup(name);
     await this.pool.query(
       `INSERT INTO ringcentral.rate_budget (account_id, rate_group, limit_per_window, window_ms, blocked_until)
        VALUES ($1, $2, $3, $4, CASE WHEN $5::int <= 0 THEN clock_timestamp() + make_interval(secs => $4::int / 1000.0) ELSE '-infinity' END)
@@ -113,8 +130,9 @@ export class RateGovernor {
   }
 
   /** After a 429 nothing may be sent in the group until Retry-After has passed: the penalty restarts on every request made during it. */
-  async penalize(accountId: string, group: RateGroup, retryAfterMs: number): Promise<void> {
-    const defaults = DEFAULT_LIMITS[group as KnownRateGroup] ?? DEFAULT_LIMITS.Heavy;
+  async penalize(accountId: string, name: RateGroup, retryAfterMs: number): Promise<void> {
+    const group = canonicalGroup(name);
+    const defaults = defaultsFor(group);
     await this.pool.query(
       `INSERT INTO ringcentral.rate_budget (account_id, rate_group, limit_per_window, window_ms, blocked_until, rate_limited)
        VALUES ($1, $2, $4, $5, clock_timestamp() + make_interval(secs => $3 / 1000.0), 1)
@@ -124,7 +142,6 @@ export class RateGovernor {
       [accountId, group, retryAfterMs, defaults.limit, defaults.windowMs],
     );
   }
-
 }
 
 export function parseRateHeaders(get: (name: string) => string | null): RateHeaders | undefined {
@@ -132,7 +149,8 @@ export function parseRateHeaders(get: (name: string) => string | null): RateHead
   const remaining = Number(get('x-rate-limit-remaining'));
   const windowSec = Number(get('x-rate-limit-window'));
   if (!(limit > 0) || !Number.isFinite(remaining) || !(windowSec > 0)) return undefined;
-  return { group: get('x-rate-limit-group') ?? undefined, limit, remaining, windowMs: Math.round(windowSec * 1000) };
+  const group = get('x-rate-limit-group');
+  return { group: group ? canonicalGroup(group) : undefined, limit, remaining, windowMs: Math.round(windowSec * 1000) };
 }
 
 /** Thrown when the budget frees up later than a worker should sit on its slot. */

@@ -28,6 +28,14 @@ export async function deleteCheckpoint(db: Pool | PoolClient, key: CheckpointKey
   await db.query('DELETE FROM ringcentral.checkpoint WHERE account_id = $1 AND stream = $2 AND scope = $3', [key.accountId, key.stream, key.scope]);
 }
 
+/**
+ * A sync's finished windows keep a transient "done" marker until the run ends, so a retried
+ * activity that had finished but not reported returns its counts instead of paging again.
+ */
+export async function dropTransientDoneMarkers(db: Pool | PoolClient, accountId: string): Promise<void> {
+  await db.query(`DELETE FROM ringcentral.checkpoint WHERE account_id = $1 AND cursor @> '{"done": true, "keep": false}'`, [accountId]);
+}
+
 /** Runs fn in one transaction. */
 export async function inTransaction<T>(pool: Pool, fn: (db: PoolClient) => Promise<T>): Promise<T> {
   const client = await pool.connect();

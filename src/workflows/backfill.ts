@@ -90,7 +90,13 @@ export async function backfillWorkflow(input: BackfillInput): Promise<{ callLog?
           })
         : undefined,
     ]);
-    const counts = { callLogRecords: callLog?.records ?? 0, callLogWindows: callLog?.nextIndex ?? 0, messageRecords: messages?.records ?? 0 };
+    const counts = {
+      callLogRecords: callLog?.records ?? 0,
+      callLogWritten: callLog?.written ?? 0,
+      callLogWindows: callLog?.nextIndex ?? 0,
+      messageRecords: messages?.records ?? 0,
+      messagesWritten: messages?.written ?? 0,
+    };
     await bookkeeping.finishSyncRun({ runId, status: 'succeeded', counts });
     progress.phase = 'done';
     recordOutcome('succeeded');

@@ -1,6 +1,6 @@
 /** The rate governor on real Postgres: shared budgets, penalties and learnt limits. */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { acquireSlot, RateGovernor, RateLimitWait } from '../../src/ratelimit/governor';
+import { acquireSlot, parseRateHeaders, RateGovernor, RateLimitWait } from '../../src/ratelimit/governor';
 import { createPool, type Pool } from '../../src/warehouse/db';
 import { testDatabase } from '../support/stack';
 
@@ -59,5 +59,27 @@ describe('rate governor', () => {
     expect(await g.tryAcquire('acct3', 'Medium')).toBeGreaterThan(50_000);
     await g.observe('acct3', 'Light', { limit: 50, remaining: 0, windowMs: 60_000 });
     expect(await g.tryAcquire('acct3', 'Light')).toBeGreaterThan(50_000);
+  });
+
+  it('group names that differ only in case share one budget row (a server answering `light` is the Light budget)', async () => {
+    const g = new RateGovernor(db.pool, { safetyMargin: 0 });
+    const headers = parseRateHeaders((h) => ({ 'x-rate-limit-group': 'light', 'x-rate-limit-limit': '3', 'x-rate-limit-remaining': '3', 'x-rate-limit-window': '60' })[h] ?? null);
+    expect(headers?.group).toBe('Light');
+    // Before the first response the route is budgeted under the documented name ...
+    expect(await g.tryAcquire('acct4', 'Light')).toBe(0);
+    // ... after it, under whatever spelling the server used: still the same budget.
+    await g.observe('acct4', 'light', { limit: 3, remaining: 3, windowMs: 60_000 });
+    expect(await g.tryAcquire('acct4', 'light')).toBe(0);
+    expect(await g.tryAcquire('acct4', 'LIGHT')).toBe(0);
+    expect(await g.tryAcquire('acct4', 'Light')).toBeGreaterThan(50_000);
+    await g.penalize('acct4', 'medium', 30_000);
+    expect(await g.tryAcquire('acct4', 'Medium')).toBeGreaterThan(20_000);
+    const { rows } = await db.pool.query<{ rate_group: string; requests: number }>(
+      `SELECT rate_group, requests FROM ringcentral.rate_budget WHERE account_id = 'acct4' ORDER BY rate_group`,
+    );
+    expect(rows).toEqual([
+      { rate_group: 'Light', requests: 3 },
+      { rate_group: 'Medium', requests: 0 },
+    ]);
   });
 });
