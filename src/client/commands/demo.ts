@@ -1,5 +1,6 @@
 import type { Command } from 'commander';
 import { runDemo } from '../../demo/run-demo';
+import { connectDatabase, connectTemporal } from '../connect';
 import { fail } from '../errors';
 
 const int = (flag: string, v: string, min: number, max: number) => {
@@ -20,12 +21,16 @@ export function registerDemo(program: Command) {
     .option('--exit', 'stop after the summary instead of waiting for Ctrl-C')
     .option('--json', 'print the summary as JSON (progress goes to stderr)')
     .action(async (opts: { extensions: string; days: string; syncs: string; seed: string; rateWindow: string; exit?: boolean; json?: boolean }) => {
-      const demo = await runDemo({
+      const options = {
         extensions: int('--extensions', opts.extensions, 2, 10_000),
         days: int('--days', opts.days, 1, 365),
         syncs: int('--syncs', opts.syncs, 1, 50),
         seed: int('--seed', opts.seed, 0, 2 ** 31),
         rateWindowMs: int('--rate-window', opts.rateWindow, 1, 3600) * 1000,
+      };
+      await checkGivenServices();
+      const demo = await runDemo({
+        ...options,
         log: (line) => (opts.json ? process.stderr : process.stdout).write(`${line}\n`),
       });
       if (opts.json) console.log(JSON.stringify(demo.summary));
@@ -38,4 +43,14 @@ export function registerDemo(program: Command) {
       }
       await demo.stop();
     });
+}
+
+/** A Postgres or Temporal the user pointed the demo at must answer before the demo starts anything of its own. */
+async function checkGivenServices() {
+  if (process.env.DATABASE_URL) await (await connectDatabase()).end();
+  if (process.env.TEMPORAL_ADDRESS) {
+    // The demo's worker and runs use the default namespace.
+    const { connection } = await connectTemporal({ address: process.env.TEMPORAL_ADDRESS, namespace: 'default', taskQueue: 'rcsync-demo' });
+    await connection.close();
+  }
 }

@@ -5,7 +5,7 @@ import { temporalConfig } from '../../config';
 import { accountSyncWorkflow } from '../../workflows';
 import { connectTemporal } from '../connect';
 import { EXIT, fail } from '../errors';
-import { checkAccount, parseDuration } from '../validate';
+import { checkAccount, defaultAccountKey, parseCron, parseDuration } from '../validate';
 import { syncWorkflowIdPrefix } from './runs';
 
 export const scheduleIdFor = (account: string) => `rcsync-sync-${account}`;
@@ -26,7 +26,7 @@ async function withSchedule(account: string, fn: (client: Client, id: string) =>
 
 export function registerSchedule(program: Command) {
   const schedule = program.command('schedule').description('Manage the recurring sync of an account (Temporal Schedules)');
-  const accountOpt = ['-a, --account <key>', 'account key', 'default'] as const;
+  const accountOpt = ['-a, --account <key>', 'account key (default: RC_ACCOUNT_KEY or "default")', defaultAccountKey()] as const;
 
   schedule
     .command('create')
@@ -41,6 +41,7 @@ export function registerSchedule(program: Command) {
       const account = checkAccount(opts.account);
       if (!opts.every === !opts.cron) fail('Give exactly one of --every (e.g. 15m) or --cron (e.g. "*/15 * * * *").');
       const every = opts.every ? parseDuration('--every', opts.every) : undefined;
+      const cron = opts.cron === undefined ? undefined : parseCron(opts.cron);
       const jitter = parseDuration('--jitter', opts.jitter);
       const catchupWindow = parseDuration('--catchup-window', opts.catchupWindow);
       await withSchedule(account, async (client, scheduleId) => {
@@ -48,7 +49,7 @@ export function registerSchedule(program: Command) {
         await client.schedule
           .create({
             scheduleId,
-            spec: every ? { intervals: [{ every }], jitter } : { cronExpressions: [opts.cron!], jitter },
+            spec: every ? { intervals: [{ every }], jitter } : { cronExpressions: [cron!], jitter },
             action: { type: 'startWorkflow', workflowType: accountSyncWorkflow, args: [{ accountKey: account }], taskQueue, workflowId: syncWorkflowIdPrefix(account) },
             // SKIP: a sync still running when the next is due is not joined by a second one.
             policies: { overlap: ScheduleOverlapPolicy.SKIP, catchupWindow },

@@ -2,6 +2,22 @@ import type { Command } from 'commander';
 import { parseSimulatorArgs, serveSimulatorFromCli } from '../../simulator';
 import { fail } from '../errors';
 
+/** Ranges the simulator cannot serve sensibly; checked before it starts. */
+const WHOLE_NUMBER_FLAGS = [
+  ['port', '--port', 0, 65_535],
+  ['extensions', '--extensions', 1, 100_000],
+  ['days', '--days', 1, 365],
+] as const;
+
+function checkRanges(parsed: Record<string, unknown>) {
+  for (const [key, flag, min, max] of WHOLE_NUMBER_FLAGS) {
+    const v = parsed[key];
+    if (v !== undefined && (!Number.isInteger(v) || (v as number) < min || (v as number) > max)) {
+      fail(`simulator: ${flag} must be a whole number from ${min} to ${max}, got "${String(v)}".`);
+    }
+  }
+}
+
 export function registerSimulator(program: Command) {
   program
     .command('simulator')
@@ -22,7 +38,12 @@ export function registerSimulator(program: Command) {
       } catch (err) {
         fail(`simulator: ${(err as Error).message}`);
       }
+      checkRanges(parsed as unknown as Record<string, unknown>);
       // Simulated history ends "now", so CLI date checks and real clocks agree with it.
-      await serveSimulatorFromCli({ ...parsed, now: new Date() });
+      await serveSimulatorFromCli({ ...parsed, now: new Date() }).catch((err: NodeJS.ErrnoException) => {
+        if (err.code === 'EADDRINUSE') fail(`simulator: port ${parsed.port} is in use: choose another with --port (0 picks a free one).`);
+        if (err.code === 'EACCES') fail(`simulator: port ${parsed.port} needs privileges: choose one above 1023 with --port.`);
+        throw err;
+      });
     });
 }
