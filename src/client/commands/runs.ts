@@ -98,7 +98,7 @@ export function registerRuns(program: Command) {
       try {
         if (!workflowId) {
           const rows = [];
-          for await (const wf of client.workflow.list({ query: `TaskQueue = ${visibilityString(config.taskQueue)}` })) {
+          for await (const wf of client.workflow.list({ query: `TaskQueue = ${visibilityString(config.taskQueue, 'TEMPORAL_TASK_QUEUE')}` })) {
             if (wf.workflowId.includes('/')) continue; // children are shown through their parents
             rows.push({ workflowId: wf.workflowId, type: wf.type, status: wf.status.name, started: wf.startTime.toISOString() });
             if (rows.length >= 20) break;
