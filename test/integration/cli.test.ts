@@ -156,6 +156,28 @@ describe('rcsync CLI', () => {
     }
   });
 
+  it.each(['describe', 'pause', 'unpause', 'trigger', 'delete'])('schedule %s of a missing schedule suggests commands that work', async (action) => {
+    expect(await run(['schedule', action, '--account', 'default'])).toBe(1);
+    expect(errors).toHaveLength(1);
+    expect(errors[0]).toMatch(/^rcsync: No schedule for account "default" \(rcsync-sync-default\)/);
+    // Each suggested command, run as printed, succeeds or names the next step: never another dead end.
+    const suggested = [...errors[0].matchAll(/`rcsync ([^`]+)`/g)].map((m) => m[1]);
+    expect(suggested.length).toBeGreaterThan(0);
+    for (const command of suggested) {
+      errors.length = 0;
+      const argv = command.match(/"[^"]*"|\S+/g)!.map((a) => a.replace(/^"|"$/g, ''));
+      expect(await run(argv), `${command}: ${errors.join(' ')}`).toBe(0);
+    }
+    await run(['schedule', 'delete', '--account', 'default']);
+  });
+
+  it('schedule commands for an account not configured here suggest the configured ones', async () => {
+    expect(await run(['schedule', 'describe', '--account', 'nope'])).toBe(1);
+    expect(errors).toHaveLength(1);
+    expect(errors[0]).toMatch(/No schedule for account "nope" .*`rcsync schedule list`/);
+    expect(errors[0]).not.toMatch(/schedule create --account nope/);
+  });
+
   it('prints help for every command', async () => {
     const writes: string[] = [];
     vi.spyOn(process.stdout, 'write').mockImplementation((chunk) => (writes.push(String(chunk)), true));

@@ -1,7 +1,7 @@
 /** Temporal Schedules for recurring syncs: overlap SKIP, so one sync per account at a time. */
 import type { Command } from 'commander';
 import { ScheduleAlreadyRunning, ScheduleNotFoundError, ScheduleOverlapPolicy, type Client } from '@temporalio/client';
-import { temporalConfig } from '../../config';
+import { loadAccounts, temporalConfig } from '../../config';
 import { accountSyncWorkflow } from '../../workflows';
 import { connectTemporal } from '../connect';
 import { EXIT, fail } from '../errors';
@@ -10,6 +10,20 @@ import { syncWorkflowIdPrefix } from './runs';
 
 export const scheduleIdFor = (account: string) => `rcsync-sync-${account}`;
 
+/** Suggest only commands that work from here: creating needs the account's credentials configured. */
+function missingSchedule(account: string, id: string): string {
+  let configured = false;
+  try {
+    configured = loadAccounts().has(account);
+  } catch {
+    // A broken accounts file is reported by the commands that need it.
+  }
+  const list = '`rcsync schedule list` shows the existing schedules';
+  return configured
+    ? `No schedule for account "${account}" (${id}): create it with \`rcsync schedule create --account ${account} --every 15m\`; ${list}.`
+    : `No schedule for account "${account}" (${id}), an account not configured here: ${list}.`;
+}
+
 async function withSchedule(account: string, fn: (client: Client, id: string) => Promise<unknown>, json?: boolean) {
   const { client, connection } = await connectTemporal();
   const id = scheduleIdFor(account);
@@ -17,7 +31,7 @@ async function withSchedule(account: string, fn: (client: Client, id: string) =>
     const out = await fn(client, id);
     if (out !== undefined) console.log(json ? JSON.stringify(out) : typeof out === 'string' ? out : JSON.stringify(out, null, 2));
   } catch (err) {
-    if (err instanceof ScheduleNotFoundError) fail(`No schedule for account "${account}": create it with \`rcsync schedule create --account ${account} --every 15m\`.`, EXIT.failed);
+    if (err instanceof ScheduleNotFoundError) fail(missingSchedule(account, id), EXIT.failed);
     throw err;
   } finally {
     await connection.close();
