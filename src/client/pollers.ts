@@ -6,9 +6,12 @@ import { fail } from './errors';
 const TASK_QUEUE_KIND_NORMAL = 1;
 const TASK_QUEUE_TYPE_WORKFLOW = 1;
 
-export const noWorkerMessage = (taskQueue: string) => `No worker is polling task queue "${taskQueue}": start \`rcsync worker\` (with TEMPORAL_TASK_QUEUE=${taskQueue}) and try again.`;
+const noWorkerMessage = (taskQueue: string) => `No worker is polling task queue "${taskQueue}": start \`rcsync worker\` (with TEMPORAL_TASK_QUEUE=${taskQueue}) and try again.`;
 
-/** Temporal lists the workers that polled the queue recently; none means nothing will make progress. */
+/**
+ * Temporal lists the workers that polled the queue recently; none means nothing will make progress.
+ * "Recently" is the server's poller history (minutes): a worker stopped just before still counts.
+ */
 export async function requireWorker(connection: Connection, namespace: string, taskQueue: string): Promise<void> {
   const response = await connection.workflowService.describeTaskQueue({
     namespace,
