@@ -34,6 +34,15 @@ export function temporalConfig(env: NodeJS.ProcessEnv = process.env): TemporalCo
 
 export function databaseUrl(env: NodeJS.ProcessEnv = process.env): string {
   if (!env.DATABASE_URL) throw new ConfigError('DATABASE_URL is not set: point it at the warehouse Postgres (postgres://user:pass@host:5432/db).');
+  let scheme: string;
+  try {
+    scheme = new URL(env.DATABASE_URL).protocol;
+  } catch {
+    throw new ConfigError('DATABASE_URL is not a URL: use postgres://user:password@host:5432/database.');
+  }
+  if (scheme !== 'postgres:' && scheme !== 'postgresql:') {
+    throw new ConfigError(`DATABASE_URL has scheme "${scheme}" but the warehouse is Postgres: use postgres://user:password@host:5432/database.`);
+  }
   return env.DATABASE_URL;
 }
 
@@ -62,6 +71,9 @@ export function loadAccounts(env: NodeJS.ProcessEnv = process.env): Map<string, 
     try {
       parsed = JSON.parse(readFileSync(env.RC_ACCOUNTS_FILE, 'utf8'));
     } catch (err) {
+      const code = (err as NodeJS.ErrnoException).code;
+      if (code === 'ENOENT') throw new ConfigError(`RC_ACCOUNTS_FILE (${env.RC_ACCOUNTS_FILE}) not found: point it at your accounts JSON file.`);
+      if (code) throw new ConfigError(`RC_ACCOUNTS_FILE (${env.RC_ACCOUNTS_FILE}) cannot be read (${code}): check the path and its permissions.`);
       throw new ConfigError(`RC_ACCOUNTS_FILE (${env.RC_ACCOUNTS_FILE}) is not readable JSON: ${(err as Error).name}.`);
     }
     if (!Array.isArray(parsed.accounts)) throw new ConfigError('RC_ACCOUNTS_FILE must contain {"accounts": [...]}.');

@@ -15,3 +15,19 @@ export class UsageError extends Error {
 export function fail(message: string, exitCode: number = EXIT.usage): never {
   throw new UsageError(message, exitCode);
 }
+
+/** "Workflow execution failed" says little: add the innermost cause (e.g. the missing permission). */
+export function describeFailure(err: unknown): string {
+  const messages = failureChain(err);
+  if (messages.length === 0) return String(err);
+  return messages.length === 1 ? messages[0] : `${messages[0]}: ${messages[messages.length - 1]}`;
+}
+
+/** Messages of an error and its causes, outermost first. */
+export function failureChain(err: unknown): string[] {
+  const messages: string[] = [];
+  for (let e = err as { message?: string; cause?: unknown } | undefined; e && messages.length < 10; e = e.cause as typeof e) {
+    if (e.message) messages.push(e.message);
+  }
+  return messages;
+}

@@ -12,7 +12,7 @@ import { registerRuns } from './commands/runs';
 import { registerSchedule } from './commands/schedule';
 import { registerSimulator } from './commands/simulator';
 import { registerWorker } from './commands/worker';
-import { EXIT, UsageError } from './errors';
+import { describeFailure, EXIT, UsageError } from './errors';
 
 export function buildProgram(): Command {
   const program = new Command('rcsync')
@@ -33,23 +33,16 @@ export async function run(argv: string[]): Promise<number> {
       return err.exitCode;
     }
     if (err instanceof CommanderError) return err.exitCode === 0 ? EXIT.ok : EXIT.usage;
-    console.error(`rcsync: ${describeFailure(err)}`);
+    // One line: native (Rust) and gRPC errors carry multi-line details that belong in logs, not here.
+    console.error(`rcsync: ${describeFailure(err).split('\n')[0]}`);
     return EXIT.failed;
   }
-}
-
-/** "Workflow execution failed" says little: add the innermost cause (e.g. the missing permission). */
-function describeFailure(err: unknown): string {
-  const messages: string[] = [];
-  for (let e = err as { message?: string; cause?: unknown } | undefined; e && messages.length < 10; e = e.cause as typeof e) {
-    if (e.message) messages.push(e.message);
-  }
-  if (messages.length === 0) return String(err);
-  return messages.length === 1 ? messages[0] : `${messages[0]}: ${messages[messages.length - 1]}`;
 }
 
 if (require.main === module) {
   run(process.argv.slice(2)).then((code) => {
     process.exitCode = code;
+    // The command is done: a leftover handle (a native connection, a pool) must not keep the process up.
+    setTimeout(() => process.exit(code), 3_000).unref();
   });
 }

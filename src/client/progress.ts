@@ -44,12 +44,15 @@ function describe(p: Progress | undefined, children: Record<string, Progress | u
   return parts.filter(Boolean).join(' · ');
 }
 
-/** Polls until the workflow closes, redrawing one line on a terminal; returns its result. */
-export async function followWorkflow<T>(client: Client, handle: WorkflowHandle, out = process.stderr): Promise<T> {
+/** Polls until the workflow closes, redrawing one line on a terminal; the last line is its final state. Returns its result. */
+export async function followWorkflow<T>(client: Client, handle: WorkflowHandle, out: NodeJS.WritableStream & { isTTY?: boolean } = process.stderr): Promise<T> {
   let last = '';
   let closed = false;
   const result = handle.result().finally(() => (closed = true));
-  while (!closed) {
+  result.catch(() => undefined); // observed at the end; a failure while a poll is in flight is not "unhandled"
+  for (;;) {
+    // Read before polling: the poll after the close is the one that shows the final state.
+    const final = closed;
     const p = await query(handle);
     const children: Record<string, Progress | undefined> = {};
     const handles = [handle];
@@ -59,11 +62,13 @@ export async function followWorkflow<T>(client: Client, handle: WorkflowHandle, 
       handles.push(child);
       children[name] = await query(child);
     }
-    const line = describe(p, children, await rateWaits(handles));
+    // A closed run no worker can replay answers no query: keep the last line rather than "waiting for a worker".
+    const line = final && !p ? last : describe(p, children, final ? [] : await rateWaits(handles));
     if (line !== last) {
       out.write(out.isTTY ? `\r\x1b[K${line}` : `${line}\n`);
       last = line;
     }
+    if (final) break;
     await Promise.race([result.catch(() => undefined), new Promise((r) => setTimeout(r, 1_000))]);
   }
   if (out.isTTY) out.write('\n');

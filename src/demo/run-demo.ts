@@ -7,7 +7,6 @@ import { dataConverter } from '../codec';
 import { Client, Connection } from '@temporalio/client';
 import { NativeConnection } from '@temporalio/worker';
 import { startLocalStack } from '../infra/local-stack';
-import { installLogging } from '../infra/logging';
 import { RateGovernor } from '../ratelimit/governor';
 import { RingCentralClients } from '../ringcentral/client';
 import { startSimulator, type Simulator } from 'ringcentral-simulator';
@@ -17,6 +16,7 @@ import { createWorker } from '../worker';
 import { accountSyncWorkflow, backfillWorkflow } from '../workflows';
 import { followWorkflow } from '../client/progress';
 import { formatSummary, warehouseSummary, type WarehouseSummary } from './summary';
+import { installDemoLogging } from './worker-log';
 
 export interface DemoOptions {
   seed: number;
@@ -36,13 +36,25 @@ export interface DemoHandle {
 
 const ACCOUNT = 'demo';
 const HOUR = 3_600_000;
+/** Simulated time between the scripted syncs. */
+const SYNC_STEP = 2 * HOUR;
+
+/** Moves the simulator's clock up to the wall clock every second (never back); returns its stop. */
+function keepPace(sim: Simulator): () => Promise<void> {
+  const tick = () => {
+    if (Date.now() > sim.clock.now()) sim.clock.set(Date.now());
+  };
+  tick();
+  const timer = setInterval(tick, 1_000);
+  return async () => clearInterval(timer);
+}
 
 export async function runDemo(o: DemoOptions): Promise<DemoHandle> {
   const cleanups: Array<() => Promise<unknown>> = [];
   const stop = async () => {
     for (const c of cleanups.reverse()) await c().catch(() => undefined);
   };
-  installLogging('WARN');
+  const logFile = installDemoLogging(o.log);
   try {
     o.log('Starting Temporal dev server (with UI) and Postgres...');
     const stack = await startLocalStack({ headless: false });
@@ -54,7 +66,10 @@ export async function runDemo(o: DemoOptions): Promise<DemoHandle> {
       seed: o.seed,
       extensions: o.extensions,
       days: o.days,
-      now: new Date(),
+      // The script moves simulated time forward (2 h per sync, 2 h for the recycled number):
+      // start far enough back that it ends before the wall clock, which it then keeps pace with,
+      // so queries with now() ask about the same moment as the data.
+      now: new Date(Date.now() - (o.syncs + 2) * SYNC_STEP),
       clockSpeed: 0, // the demo moves simulated time itself, between syncs
       rateLimits,
       callsPerExtensionPerDay: 40, // a busy office, so the recycled number has calls on both sides
@@ -62,6 +77,7 @@ export async function runDemo(o: DemoOptions): Promise<DemoHandle> {
     });
     cleanups.push(() => sim.close());
     o.log(`RingCentral simulator at ${sim.url}: ${o.extensions} extensions, ${o.days} days of history (rate windows ${o.rateWindowMs / 1000} s).`);
+    o.log(`Worker log: ${logFile}`);
 
     const pool = createPool(stack.databaseUrl);
     cleanups.push(() => pool.end());
@@ -102,11 +118,14 @@ export async function runDemo(o: DemoOptions): Promise<DemoHandle> {
         recycled = { ...r, at: simNow().toISOString() };
         o.log(`Account change: extension ${r.oldId} left; its number ${r.number} now belongs to new extension ${r.newId}.`);
       }
-      sim.clock.advance(2 * HOUR);
+      sim.clock.advance(SYNC_STEP);
       o.log(`Sync ${i}/${o.syncs} (simulated time ${simNow().toISOString()}):`);
       const handle = await client.workflow.start(accountSyncWorkflow, { taskQueue, workflowId: `demo-sync-${i}-${Date.now()}`, args: [{ accountKey: ACCOUNT }] });
       await followWorkflow(client, handle);
     }
+    // From here on the account lives in real time, so a sync started from the CLI sees a
+    // new snapshot after the last merged one, and now() in SQL is the simulator's now.
+    cleanups.push(keepPace(sim));
     const summary = await warehouseSummary(pool, ACCOUNT, recycled);
     o.log(formatSummary(summary, stack.uiUrl));
     // The simulator's credentials are demo values, not secrets: printing them lets users

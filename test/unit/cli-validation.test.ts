@@ -1,6 +1,7 @@
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { UsageError } from '../../src/client/errors';
-import { parseDuration, parseRange, parseStreams } from '../../src/client/validate';
+import { parseDuration, parseInstant, parseRange, parseStreams } from '../../src/client/validate';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -26,6 +27,20 @@ describe('CLI input validation', () => {
     expect(usage(() => parseRange('2026-05-03', '2026-05-02', now))).toMatch(/--from .* must be before --to/);
     expect(usage(() => parseRange('2026-05-03', '2026-07-02', now))).toMatch(/in the future/);
     expect(usage(() => parseRange('2025-01-01', '2025-02-01', now))).toMatch(/beyond RingCentral's 12-month/);
+  });
+  it('rejects impossible calendar days instead of rolling them into the next month', () => {
+    expect(usage(() => parseRange('2026-02-30', '2026-05-02', now))).toMatch(/--from "2026-02-30" is not a calendar date \(2026-02 has 28 days\)/);
+    expect(usage(() => parseInstant('--to', '2026-04-31T12:00:00Z'))).toMatch(/--to "2026-04-31T12:00:00Z" is not a calendar date/);
+    expect(parseInstant('--from', '2028-02-29').toISOString()).toBe('2028-02-29T00:00:00.000Z');
+    // Every day 1..31 of every month: accepted exactly when it exists, and then kept as written.
+    fc.assert(
+      fc.property(fc.integer({ min: 2000, max: 2100 }), fc.integer({ min: 1, max: 12 }), fc.integer({ min: 1, max: 31 }), (y, m, d) => {
+        const text = `${y}-${String(m).padStart(2, '0')}-${String(d).padStart(2, '0')}`;
+        const exists = d <= new Date(Date.UTC(y, m, 0)).getUTCDate();
+        if (exists) expect(parseInstant('--from', text).toISOString().slice(0, 10)).toBe(text);
+        else expect(usage(() => parseInstant('--from', text))).toMatch(/is not a calendar date/);
+      }),
+    );
   });
   it('rejects unknown streams and bad durations', () => {
     expect(parseStreams('messages,call_log,messages')).toEqual(['messages', 'call_log']);

@@ -1,6 +1,7 @@
 import type { Command } from 'commander';
 import { checkWorkflow } from '../../workflows';
 import { connectTemporal } from '../connect';
+import { requireWorker } from '../pollers';
 
 export function registerCheck(program: Command) {
   program
@@ -10,6 +11,7 @@ export function registerCheck(program: Command) {
     .action(async (opts: { json?: boolean }) => {
       const { client, config, connection } = await connectTemporal();
       try {
+        await requireWorker(connection, config.namespace, config.taskQueue);
         const workflowId = `check-${Date.now()}`;
         const result = await client.workflow.execute(checkWorkflow, { taskQueue: config.taskQueue, workflowId, workflowExecutionTimeout: '1 minute' });
         console.log(opts.json ? JSON.stringify({ workflowId, ...result }) : `OK: worker wrote health_check row ${result.healthCheckId}.`);

@@ -1,5 +1,6 @@
 import type { Command } from 'commander';
 import { loadDevOnly } from '../dev-only';
+import { connectDatabase, connectTemporal } from '../connect';
 import { fail } from '../errors';
 
 const int = (flag: string, v: string, min: number, max: number) => {
@@ -28,6 +29,7 @@ export function registerDemo(program: Command) {
         rateWindowMs: int('--rate-window', opts.rateWindow, 1, 3600) * 1000,
         log: (line: string) => (opts.json ? process.stderr : process.stdout).write(`${line}\n`),
       };
+      await checkGivenServices();
       const { runDemo } = await loadDevOnly('demo', () => import('../../demo/run-demo'));
       const demo = await runDemo(settings);
       if (opts.json) console.log(JSON.stringify(demo.summary));
@@ -40,4 +42,14 @@ export function registerDemo(program: Command) {
       }
       await demo.stop();
     });
+}
+
+/** A Postgres or Temporal the user pointed the demo at must answer before the demo starts anything of its own. */
+async function checkGivenServices() {
+  if (process.env.DATABASE_URL) await (await connectDatabase()).end();
+  if (process.env.TEMPORAL_ADDRESS) {
+    // The demo's worker and runs use the default namespace.
+    const { connection } = await connectTemporal({ address: process.env.TEMPORAL_ADDRESS, namespace: 'default', taskQueue: 'rcsync-demo' });
+    await connection.close();
+  }
 }

@@ -3,10 +3,12 @@ import type { Command } from 'commander';
 import { WorkflowExecutionAlreadyStartedError, WorkflowNotFoundError } from '@temporalio/client';
 import { accountSyncWorkflow, backfillWorkflow } from '../../workflows';
 import { connectTemporal } from '../connect';
-import { EXIT, fail } from '../errors';
+import { describeFailure, EXIT, fail, failureChain } from '../errors';
 import { followWorkflow } from '../progress';
+import { requireWorker } from '../pollers';
 import { runStartOptions, SYNC_STREAMS } from '../run-options';
-import { checkAccount, parseDuration, parseRange, parseStreams } from '../validate';
+import { checkAccount, defaultAccountKey, parseDuration, parseRange, parseStreams } from '../validate';
+import { visibilityString } from '../visibility';
 
 export const syncWorkflowIdPrefix = (account: string) => `sync-${account}`;
 
@@ -14,11 +16,24 @@ function print(json: boolean | undefined, value: unknown, text: string) {
   console.log(json ? JSON.stringify(value) : text);
 }
 
+/** A run that ended without a result: its failure's message and innermost cause, exit 1. */
+function failedRun(workflowId: string, status: string, err: unknown): never {
+  // The outermost message is the client's "Workflow execution failed"; the run's own failure is its cause.
+  const chain = failureChain(err);
+  const own = chain.length > 1 ? describeFailure((err as { cause?: unknown }).cause) : describeFailure(err);
+  return fail(`${workflowId}: ${status === 'RUNNING' ? 'FAILED' : status}: ${own}`, EXIT.failed);
+}
+
+const closing = (connection: { close(): Promise<void> }) => async (err: unknown) => {
+  await connection.close();
+  throw err;
+};
+
 export function registerRuns(program: Command) {
   program
     .command('sync')
     .description('Sync one account now (skipped if a sync of the account is already running)')
-    .option('-a, --account <key>', 'account key', 'default')
+    .option('-a, --account <key>', 'account key (default: RC_ACCOUNT_KEY or "default")', defaultAccountKey())
     .option('--initial-lookback <duration>', 'first sync only: how far back to start', '1d')
     .option('--wait', 'show progress and wait for the result')
     .option('--json', 'machine-readable output')
@@ -26,6 +41,7 @@ export function registerRuns(program: Command) {
       const account = checkAccount(opts.account);
       const initialLookbackMs = parseDuration('--initial-lookback', opts.initialLookback);
       const { client, config, connection } = await connectTemporal();
+      if (opts.wait) await requireWorker(connection, config.namespace, config.taskQueue).catch(closing(connection));
       const workflowId = `${syncWorkflowIdPrefix(account)}-manual-${new Date().toISOString()}`;
       const handle = await client.workflow.start(accountSyncWorkflow, {
         taskQueue: config.taskQueue,
@@ -47,7 +63,7 @@ export function registerRuns(program: Command) {
     .description('Backfill a date range (resumable: running the same range again continues or changes nothing)')
     .requiredOption('--from <date>', 'start, YYYY-MM-DD or ISO-8601 (inclusive)')
     .requiredOption('--to <date>', 'end, YYYY-MM-DD or ISO-8601 (exclusive)')
-    .option('-a, --account <key>', 'account key', 'default')
+    .option('-a, --account <key>', 'account key (default: RC_ACCOUNT_KEY or "default")', defaultAccountKey())
     .option('--streams <list>', 'comma-separated: call_log,messages', 'call_log,messages')
     .option('--window <duration>', 'call-log window size', '1d')
     .option('--wait', 'show progress and wait for the result')
@@ -58,6 +74,7 @@ export function registerRuns(program: Command) {
       const windowMs = parseDuration('--window', opts.window);
       const account = checkAccount(opts.account);
       const { client, config, connection } = await connectTemporal();
+      if (opts.wait) await requireWorker(connection, config.namespace, config.taskQueue).catch(closing(connection));
       // The same range and streams map to the same id: a second start joins the first.
       const workflowId = `backfill-${account}-${range.from}-${range.to}-${streams.join('+')}`;
       let handle;
@@ -88,11 +105,11 @@ export function registerRuns(program: Command) {
     .option('--wait', 'follow until it finishes')
     .option('--json', 'machine-readable output')
     .action(async (workflowId: string | undefined, opts: { wait?: boolean; json?: boolean }) => {
-      const { client, connection } = await connectTemporal();
+      const { client, connection, config } = await connectTemporal();
       try {
         if (!workflowId) {
           const rows = [];
-          for await (const wf of client.workflow.list({ query: `TaskQueue = '${process.env.TEMPORAL_TASK_QUEUE || 'rcsync'}'` })) {
+          for await (const wf of client.workflow.list({ query: `TaskQueue = ${visibilityString(config.taskQueue, 'TEMPORAL_TASK_QUEUE')}` })) {
             if (wf.workflowId.includes('/')) continue; // children are shown through their parents
             rows.push({ workflowId: wf.workflowId, type: wf.type, status: wf.status.name, started: wf.startTime.toISOString() });
             if (rows.length >= 20) break;
@@ -105,14 +122,19 @@ export function registerRuns(program: Command) {
           if (err instanceof WorkflowNotFoundError) fail(`No workflow ${workflowId}: list runs with \`rcsync status\`.`);
           throw err;
         });
+        const status = description.status.name;
         if (opts.wait) {
-          const result = await followWorkflow(client, handle);
+          if (status === 'RUNNING') await requireWorker(connection, config.namespace, description.taskQueue);
+          const result = await followWorkflow(client, handle).catch((err) => failedRun(workflowId, status, err));
           print(opts.json, result, JSON.stringify(result));
           return;
         }
-        const status = description.status.name;
-        const details = status === 'RUNNING' ? await handle.query('progress').catch(() => undefined) : status === 'COMPLETED' ? await handle.result() : undefined;
-        print(opts.json, { workflowId, status, details }, `${workflowId}: ${status}${details ? ` ${JSON.stringify(details)}` : ''}`);
+        if (status === 'RUNNING') {
+          const details = await handle.query('progress').catch(() => undefined);
+          return print(opts.json, { workflowId, status, details }, `${workflowId}: ${status}${details ? ` ${JSON.stringify(details)}` : ''}`);
+        }
+        const result = await handle.result().catch((err) => failedRun(workflowId, status, err));
+        print(opts.json, { workflowId, status, details: result }, `${workflowId}: ${status} ${JSON.stringify(result)}`);
       } finally {
         await connection.close();
       }

@@ -1,15 +1,29 @@
 /** Temporal Schedules for recurring syncs: overlap SKIP, so one sync per account at a time. */
 import type { Command } from 'commander';
 import { ScheduleAlreadyRunning, ScheduleNotFoundError, ScheduleOverlapPolicy, type Client, type Connection } from '@temporalio/client';
-import { temporalConfig } from '../../config';
+import { loadAccounts, temporalConfig } from '../../config';
 import { accountSyncWorkflow } from '../../workflows';
 import { connectTemporal } from '../connect';
 import { EXIT, fail } from '../errors';
 import { runStartOptions, SYNC_STREAMS } from '../run-options';
-import { checkAccount, parseDuration } from '../validate';
+import { checkAccount, defaultAccountKey, parseCron, parseDuration } from '../validate';
 import { syncWorkflowIdPrefix } from './runs';
 
 export const scheduleIdFor = (account: string) => `rcsync-sync-${account}`;
+
+/** Suggest only commands that work from here: creating needs the account's credentials configured. */
+function missingSchedule(account: string, id: string): string {
+  let configured = false;
+  try {
+    configured = loadAccounts().has(account);
+  } catch {
+    // A broken accounts file is reported by the commands that need it.
+  }
+  const list = '`rcsync schedule list` shows the existing schedules';
+  return configured
+    ? `No schedule for account "${account}" (${id}): create it with \`rcsync schedule create --account ${account} --every 15m\`; ${list}.`
+    : `No schedule for account "${account}" (${id}), an account not configured here: ${list}.`;
+}
 
 async function withSchedule(account: string, fn: (client: Client, id: string, connection: Connection) => Promise<unknown>, json?: boolean) {
   const { client, connection } = await connectTemporal();
@@ -18,7 +32,7 @@ async function withSchedule(account: string, fn: (client: Client, id: string, co
     const out = await fn(client, id, connection);
     if (out !== undefined) console.log(json ? JSON.stringify(out) : typeof out === 'string' ? out : JSON.stringify(out, null, 2));
   } catch (err) {
-    if (err instanceof ScheduleNotFoundError) fail(`No schedule for account "${account}": create it with \`rcsync schedule create --account ${account} --every 15m\`.`, EXIT.failed);
+    if (err instanceof ScheduleNotFoundError) fail(missingSchedule(account, id), EXIT.failed);
     throw err;
   } finally {
     await connection.close();
@@ -27,7 +41,7 @@ async function withSchedule(account: string, fn: (client: Client, id: string, co
 
 export function registerSchedule(program: Command) {
   const schedule = program.command('schedule').description('Manage the recurring sync of an account (Temporal Schedules)');
-  const accountOpt = ['-a, --account <key>', 'account key', 'default'] as const;
+  const accountOpt = ['-a, --account <key>', 'account key (default: RC_ACCOUNT_KEY or "default")', defaultAccountKey()] as const;
 
   schedule
     .command('create')
@@ -42,6 +56,7 @@ export function registerSchedule(program: Command) {
       const account = checkAccount(opts.account);
       if (!opts.every === !opts.cron) fail('Give exactly one of --every (e.g. 15m) or --cron (e.g. "*/15 * * * *").');
       const every = opts.every ? parseDuration('--every', opts.every) : undefined;
+      const cron = opts.cron === undefined ? undefined : parseCron(opts.cron);
       const jitter = parseDuration('--jitter', opts.jitter);
       const catchupWindow = parseDuration('--catchup-window', opts.catchupWindow);
       await withSchedule(account, async (client, scheduleId, connection) => {
@@ -50,7 +65,7 @@ export function registerSchedule(program: Command) {
         await client.schedule
           .create({
             scheduleId,
-            spec: every ? { intervals: [{ every }], jitter } : { cronExpressions: [opts.cron!], jitter },
+            spec: every ? { intervals: [{ every }], jitter } : { cronExpressions: [cron!], jitter },
             action: { type: 'startWorkflow', workflowType: accountSyncWorkflow, args: [{ accountKey: account }], taskQueue, workflowId: syncWorkflowIdPrefix(account), ...runOptions },
             // SKIP: a sync still running when the next is due is not joined by a second one.
             policies: { overlap: ScheduleOverlapPolicy.SKIP, catchupWindow },

@@ -24,6 +24,10 @@ export function registerSimulator(program: Command) {
         if (e.exitCode === 0) return; // --help was printed
         fail(`simulator: ${String(e.message).replace(/^error: /, '')} (run rcsync simulator --help for the options)`);
       }
-      await sim.serveSimulatorFromCli(opts);
+      await sim.serveSimulatorFromCli(opts).catch((err: NodeJS.ErrnoException) => {
+        if (err.code === 'EADDRINUSE') fail(`simulator: port ${opts.port} is in use: choose another with --port (0 picks a free one).`);
+        if (err.code === 'EACCES') fail(`simulator: port ${opts.port} needs privileges: choose one above 1023 with --port.`);
+        throw err;
+      });
     });
 }
