@@ -14,15 +14,22 @@ const num = (flag: string) => (v: string): number => {
   return n;
 };
 
+/** A whole number within the range the simulator can serve sensibly. */
+const whole = (flag: string, min: number, max: number) => (v: string): number => {
+  const n = Number(v);
+  if (v === '' || !Number.isInteger(n) || n < min || n > max) throw new InvalidArgumentError(`${flag} must be a whole number from ${min} to ${max}, got "${v}".`);
+  return n;
+};
+
 /** The one definition of the CLI's options; `name` is how help and errors call the program. */
 export function simulatorCommand(name = 'ringcentral-simulator'): Command {
   return new Command(name)
     .description('Serve a simulated RingCentral account (seeded, living) and print the RC_* settings a client needs')
-    .option('--port <n>', 'port to listen on (0 = any free port)', num('--port'), 9000)
+    .option('--port <n>', 'port to listen on (0 = any free port)', whole('--port', 0, 65_535), 9000)
     .option('--host <address>', 'address to listen on', '127.0.0.1')
     .option('--seed <n>', 'seed: the same seed serves byte-identical data', num('--seed'), 1)
-    .option('--extensions <n>', 'extensions in the account', num('--extensions'), 500)
-    .option('--days <n>', 'days of call and message history', num('--days'), 30)
+    .option('--extensions <n>', 'extensions in the account', whole('--extensions', 1, 100_000), 500)
+    .option('--days <n>', 'days of call and message history', whole('--days', 1, 365), 30)
     .option('--client-id <id>', 'client id to accept (default RC_CLIENT_ID or a demo value)')
     .option('--client-secret <secret>', 'client secret to accept (default RC_CLIENT_SECRET or a demo value)')
     .option('--jwt <jwt>', 'JWT to accept (default RC_JWT or a demo value)')
