@@ -6,7 +6,7 @@ import { Rng } from './prng';
 import type { RateGroup } from './types';
 
 export type FaultKind =
-  | '429-burst' | '503' | '500' | '403' | 'reset' | 'slow' | 'truncated' | 'invalid-json' | 'revoke-token' | '404-extension';
+  | '429-burst' | '503' | '500' | '403' | 'reset' | 'slow' | 'truncated' | 'invalid-json' | 'revoke-token' | '404-extension' | '404';
 
 export interface FaultMatch {
   group?: RateGroup;
@@ -75,7 +75,7 @@ export class Faults {
 
   private applicable(kind: FaultKind, req: FaultRequest): boolean {
     if (kind === 'revoke-token') return req.hasBearer;
-    if (kind === '404-extension') return req.extensionId !== undefined;
+    if (kind === '404-extension' || kind === '404') return req.extensionId !== undefined;
     return true;
   }
 

@@ -32,7 +32,7 @@ export function registerRuns(program: Command) {
         return connection.close();
       }
       const result = await followWorkflow<Awaited<ReturnType<typeof accountSyncWorkflow>>>(client, handle);
-      print(opts.json, result, result.phase === 'skipped' ? `Skipped: sync ${result.heldBy} of account ${account} is still running.` : `Sync done: ${JSON.stringify(result.counts)}`);
+      print(opts.json, result, result.phase === 'skipped' ? `Skipped: sync ${result.heldBy} of account ${account} is still running.` : warned(`Sync done: ${JSON.stringify(result.counts)}`, result));
       await connection.close();
     });
 
@@ -67,7 +67,7 @@ export function registerRuns(program: Command) {
         return connection.close();
       }
       const result = await followWorkflow(client, handle);
-      print(opts.json, result, `Backfill done: ${JSON.stringify(result)}`);
+      print(opts.json, result, warned(`Backfill done: ${JSON.stringify(result)}`, result));
       await connection.close();
     });
 
@@ -96,12 +96,12 @@ export function registerRuns(program: Command) {
         });
         if (opts.wait) {
           const result = await followWorkflow(client, handle);
-          print(opts.json, result, JSON.stringify(result));
+          print(opts.json, result, warned(JSON.stringify(result), result));
           return;
         }
         const status = description.status.name;
         const details = status === 'RUNNING' ? await handle.query('progress').catch(() => undefined) : status === 'COMPLETED' ? await handle.result() : undefined;
-        print(opts.json, { workflowId, status, details }, `${workflowId}: ${status}${details ? ` ${JSON.stringify(details)}` : ''}`);
+        print(opts.json, { workflowId, status, details }, warned(`${workflowId}: ${status}${details ? ` ${JSON.stringify(details)}` : ''}`, details));
       } finally {
         await connection.close();
       }
@@ -123,4 +123,10 @@ export function registerRuns(program: Command) {
         await connection.close();
       }
     });
+}
+
+/** A run that succeeded while something did not reach the warehouse says so on its own line. */
+function warned(text: string, result: unknown): string {
+  const warnings = (result as { warnings?: unknown } | undefined)?.warnings;
+  return Array.isArray(warnings) ? [text, ...warnings.map((w) => `warning: ${String(w)}`)].join('\n') : text;
 }
