@@ -41,6 +41,8 @@ describe('rcsync CLI', () => {
     ['unreachable Postgres', ['migrate'], { DATABASE_URL: 'postgres://nobody@127.0.0.1:1/none' }, /Cannot reach Postgres at 127.0.0.1:1/],
     ['missing DATABASE_URL', ['migrate'], { DATABASE_URL: undefined }, /DATABASE_URL is not set/],
     ['schedule without interval', ['schedule', 'create'], {}, /exactly one of --every/],
+    ['old message include list', ['worker'], { RCSYNC_MESSAGE_EXTENSION_TYPES: 'User' }, /RCSYNC_MESSAGE_EXTENSION_TYPES is no longer read.*RCSYNC_MESSAGES_EXCLUDE_TYPES/],
+    ['bad follow period', ['worker'], { RCSYNC_MESSAGES_FOLLOW_DAYS: 'a month' }, /RCSYNC_MESSAGES_FOLLOW_DAYS must be a positive whole number/],
   ];
 
   it.each(cases)('%s: one line naming the problem, exit 2, nothing started', async (_name, argv, env, message) => {

@@ -4,7 +4,8 @@
  * first sight; a backfill widens the frame; an expired token (MSG-333) falls back to a full
  * sync; every listed mailbox is read, and one that cannot be is counted and warned about.
  */
-import { describe, expect, it } from 'vitest';
+import { describe, expect, inject, it, vi } from 'vitest';
+import { run } from '../../src/client/main';
 import { accountSyncWorkflow, backfillWorkflow } from '../../src/workflows';
 import { ACCOUNT, useSyncStack, type SyncStack } from '../support/sync-harness';
 
@@ -70,6 +71,19 @@ describe('message store sync', () => {
     const { rows } = await stack.db.pool.query(`SELECT counts FROM ringcentral.sync_run WHERE run_id LIKE $1`, [`msync-${syncs}-%`]);
     expect(rows[0].counts).toMatchObject({ messageSyncFallbacks: 1, mailboxesSkipped: missingCount });
     await expectMessagesMatchTruth(stack.sim.clock.now() - 20 * HOUR, [missing!]); // that one was not read this time
+
+    // `rcsync status <id>` says so on a line of its own, not only inside the JSON.
+    const out: string[] = [];
+    const log = vi.spyOn(console, 'log').mockImplementation((...a) => void out.push(a.join(' ')));
+    const saved = { ...process.env };
+    process.env = { ...saved, TEMPORAL_ADDRESS: inject('temporalAddress'), TEMPORAL_TASK_QUEUE: stack.taskQueue };
+    try {
+      expect(await run(['status', `msync-${syncs}-${stack.taskQueue}`])).toBe(0);
+    } finally {
+      process.env = saved;
+      log.mockRestore();
+    }
+    expect(out.join('\n').split('\n')).toContain(`warning: ${result.warnings![0]}`);
   });
 
   it('every listed mailbox is read by default: FlexibleUser, NotActivated and Unassigned too; one without a message store is counted', async () => {

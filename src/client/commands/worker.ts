@@ -14,7 +14,6 @@ export function registerWorker(program: Command) {
     .command('worker')
     .description('Run a Temporal worker: migrates the warehouse, then executes syncs and backfills')
     .action(async () => {
-      installLogging('INFO');
       let accounts;
       let settings;
       try {
@@ -25,6 +24,7 @@ export function registerWorker(program: Command) {
         throw err;
       }
       if (accounts.size === 0) fail('No RingCentral account configured: set RC_SERVER_URL, RC_CLIENT_ID, RC_CLIENT_SECRET and RC_JWT, or RC_ACCOUNTS_FILE.');
+      installLogging('INFO'); // after the checks: bad input is one line, before anything starts
       const pool = await connectDatabase();
       const applied = await migrate(pool);
       if (applied.length) console.error(`Applied migrations ${applied.join(', ')}.`);
