@@ -142,6 +142,26 @@ describe('message-sync frames follow what the warehouse holds', () => {
     expect(stack.sim.requestLog().filter((r) => r.path.includes('/message-store'))).toEqual([]);
     await expectMessagesEqualTruth(stack, t0 - 5 * 24 * HOUR);
   });
+
+  it('a new frame reaches back to messages synced within RCSYNC_MESSAGES_FOLLOW_DAYS (30), not to older syncs', async () => {
+    const backfillFrom = (await stack.db.pool.query(`SELECT min(creation_time) AS t FROM ringcentral.message`)).rows[0].t.getTime();
+    const fsyncStarts = async () => {
+      await stack.db.pool.query(`DELETE FROM ringcentral.checkpoint WHERE stream = 'messages'`); // every mailbox starts over with an FSync
+      stack.sim.clock.advance(HOUR);
+      stack.sim.resetStats();
+      await sync();
+      const froms = stack.sim
+        .requestLog()
+        .filter((r) => r.status === 200 && r.path.includes('syncType=FSync'))
+        .map((r) => Date.parse(decodeURIComponent(/dateFrom=([^&]+)/.exec(r.path)![1]!)));
+      expect(froms.length).toBe((await listedMailboxes(stack)).length);
+      return Math.min(...froms);
+    };
+    await stack.db.pool.query(`UPDATE ringcentral.message SET last_synced_at = now() - interval '31 days'`);
+    expect(await fsyncStarts()).toBeGreaterThan(backfillFrom + 2 * 24 * HOUR); // only the run's window
+    await stack.db.pool.query(`UPDATE ringcentral.message SET last_synced_at = now() - interval '29 days'`);
+    expect(await fsyncStarts()).toBe(backfillFrom); // everything synced in the last 30 days
+  });
 });
 
 /** Extension types with a message store in the simulator; the others answer 403 MSG-314. */
