@@ -95,25 +95,36 @@ export function loadAccounts(env: NodeJS.ProcessEnv = process.env): Map<string, 
 
 /**
  * Extraction tuning from the environment:
- * RCSYNC_MESSAGE_EXTENSION_TYPES / RCSYNC_MESSAGE_EXTENSION_STATUSES (comma-separated) choose
- * whose message stores are synced; RCSYNC_MAX_PAGE_SIZE caps page sizes (debugging, tests).
+ * RCSYNC_MESSAGES_EXCLUDE_TYPES / RCSYNC_MESSAGES_EXCLUDE_STATUSES (comma-separated, opt-in) leave
+ * those extensions' message stores out; RCSYNC_MESSAGES_FOLLOW_DAYS: messages synced within this
+ * many days keep receiving changes (default 30); RCSYNC_MAX_PAGE_SIZE caps page sizes (debugging, tests).
  */
-export function extractionSettings(env: NodeJS.ProcessEnv = process.env): { messageExtensionTypes?: string[]; messageExtensionStatuses?: string[]; maxPageSize?: number } {
+export function extractionSettings(
+  env: NodeJS.ProcessEnv = process.env,
+): { messageExcludeTypes?: string[]; messageExcludeStatuses?: string[]; messageFollowDays?: number; maxPageSize?: number } {
   const list = (name: string) => {
     const value = env[name];
     if (value === undefined) return undefined;
     const items = value.split(',').map((s) => s.trim()).filter(Boolean);
-    if (items.length === 0) throw new ConfigError(`${name} is empty: list extension ${name.endsWith('TYPES') ? 'types, e.g. User,DigitalUser' : 'statuses, e.g. Enabled,Disabled'}.`);
+    if (items.length === 0) throw new ConfigError(`${name} is empty: list extension ${name.endsWith('TYPES') ? 'types, e.g. IvrMenu,ParkLocation' : 'statuses, e.g. Disabled,Frozen'}, or unset it to sync every mailbox.`);
     return items;
   };
-  const pageSize = env.RCSYNC_MAX_PAGE_SIZE;
-  if (pageSize !== undefined && !(Number.isInteger(Number(pageSize)) && Number(pageSize) > 0)) {
-    throw new ConfigError(`RCSYNC_MAX_PAGE_SIZE must be a positive whole number, got "${pageSize}".`);
+  const positive = (name: string) => {
+    const value = env[name];
+    if (value !== undefined && !(Number.isInteger(Number(value)) && Number(value) > 0)) {
+      throw new ConfigError(`${name} must be a positive whole number, got "${value}".`);
+    }
+    return value === undefined ? undefined : Number(value);
+  };
+  for (const [old, replacement] of [['RCSYNC_MESSAGE_EXTENSION_TYPES', 'RCSYNC_MESSAGES_EXCLUDE_TYPES'], ['RCSYNC_MESSAGE_EXTENSION_STATUSES', 'RCSYNC_MESSAGES_EXCLUDE_STATUSES']]) {
+    // An include list would now silently mean nothing: say so instead.
+    if (env[old] !== undefined) throw new ConfigError(`${old} is no longer read (every mailbox is synced): unset it and list the ones to leave out in ${replacement}.`);
   }
   const settings = {
-    messageExtensionTypes: list('RCSYNC_MESSAGE_EXTENSION_TYPES'),
-    messageExtensionStatuses: list('RCSYNC_MESSAGE_EXTENSION_STATUSES'),
-    maxPageSize: pageSize === undefined ? undefined : Number(pageSize),
+    messageExcludeTypes: list('RCSYNC_MESSAGES_EXCLUDE_TYPES'),
+    messageExcludeStatuses: list('RCSYNC_MESSAGES_EXCLUDE_STATUSES'),
+    messageFollowDays: positive('RCSYNC_MESSAGES_FOLLOW_DAYS'),
+    maxPageSize: positive('RCSYNC_MAX_PAGE_SIZE'),
   };
   return Object.fromEntries(Object.entries(settings).filter(([, v]) => v !== undefined));
 }

@@ -4,16 +4,22 @@ import type { RingCentralClients } from '../ringcentral/client';
 import type { Pool } from '../warehouse/db';
 
 export interface ExtractionSettings {
-  /** Extension types whose message stores are synced (others have none, and would waste the Light budget). */
-  messageExtensionTypes: string[];
-  messageExtensionStatuses: string[];
+  /**
+   * Extension types and statuses whose message stores are NOT synced. Empty by default: every
+   * listed extension's mailbox is read, and one RingCentral refuses is counted, not guessed.
+   */
+  messageExcludeTypes: string[];
+  messageExcludeStatuses: string[];
+  /** Messages synced within this many days keep receiving changes (read, deleted, purged): the sync frame covers them. */
+  messageFollowDays: number;
   /** Page size cap below each endpoint's maximum (tests use small pages to exercise paging). */
   maxPageSize?: number;
 }
 
 export const DEFAULT_EXTRACTION_SETTINGS: ExtractionSettings = {
-  messageExtensionTypes: ['User', 'DigitalUser', 'VirtualUser', 'FaxUser', 'Department', 'Voicemail'],
-  messageExtensionStatuses: ['Enabled', 'Disabled', 'Frozen'],
+  messageExcludeTypes: [],
+  messageExcludeStatuses: [],
+  messageFollowDays: 30,
 };
 
 export interface ActivityDeps {

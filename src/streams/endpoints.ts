@@ -81,3 +81,9 @@ export const messageSync = {
   rateGroup: 'Light' as RateGroup,
   path: (extensionId: number) => `/restapi/v1.0/account/~/extension/${extensionId}/message-sync`,
 };
+
+/** One extension (Light): asked only to tell a deleted extension from one without a message store. */
+export const extensionInfo = {
+  rateGroup: 'Light' as RateGroup,
+  path: (extensionId: number) => `/restapi/v1.0/account/~/extension/${extensionId}`,
+};

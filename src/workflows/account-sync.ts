@@ -3,7 +3,7 @@
  *   1. take a complete snapshot of the extension list (it also tells us the server's "now");
  *   2. in parallel, because each spends a different rate budget:
  *      the company directory (Medium), the call log since the last watermark (Heavy),
- *      and every eligible extension's message store (Light, bounded fan-out);
+ *      and every listed extension's message store (Light, bounded fan-out);
  *   3. merge both snapshots into the SCD2 extension dimension;
  *   4. record the run and its watermarks (only a successful run advances them).
  */
@@ -18,7 +18,7 @@ import {
 } from '@temporalio/workflow';
 import type { StreamCounts } from '../activities/call-log';
 import { bookkeeping, extraction } from './activity-options';
-import { messageFanOutWorkflow } from './message-fan-out';
+import { messageFanOutWorkflow, skippedMailboxes, skippedMailboxesWarning } from './message-fan-out';
 import { childSearchAttributes, recordOutcome } from './search-attributes';
 import { DAY, laterOf, MINUTE, minusMs, splitWindows } from './windows';
 
@@ -45,6 +45,8 @@ export interface SyncProgress {
 
 export interface AccountSyncResult extends SyncProgress {
   heldBy?: string;
+  /** What did not reach the warehouse although the run succeeded (e.g. listed mailboxes skipped). */
+  warnings?: string[];
 }
 
 export const syncProgress = defineQuery<SyncProgress>('progress');
@@ -109,7 +111,11 @@ export async function accountSyncWorkflow(input: AccountSyncInput): Promise<Acco
       messagesWritten: messages.written,
       extensionsGone: messages.gone,
       messageStoresRefused: messages.refused,
+      messageStoresMissing: messages.noMessageStore ?? 0,
+      mailboxesSkipped: skippedMailboxes(messages),
+      messageSyncFallbacks: messages.syncFellBack ?? 0,
     });
+    const skippedWarning = skippedMailboxesWarning(messages);
 
     enter('merging');
     const merged = await bookkeeping.mergeExtensionDimension({ accountKey: input.accountKey, runId });
@@ -118,7 +124,7 @@ export async function accountSyncWorkflow(input: AccountSyncInput): Promise<Acco
     await bookkeeping.finishSyncRun({ runId, status: 'succeeded', counts: progress.counts, watermarks: { callLog: callLogTo, messages: now } });
     enter('done');
     recordOutcome('succeeded');
-    return progress;
+    return skippedWarning ? { ...progress, warnings: [skippedWarning] } : progress;
   } catch (err) {
     // Record the outcome even when cancelled; the watermarks stay where the last good run left them.
     recordOutcome(isCancellation(err) ? 'cancelled' : 'failed');

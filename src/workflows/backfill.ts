@@ -1,7 +1,7 @@
 /**
  * Backfill of a date range, started by an engineer from the CLI:
  *   - the call log window by window (a child that continues as new, so any range fits),
- *   - alongside, every eligible extension's message store over the whole range (a child fan-out).
+ *   - alongside, every listed extension's message store over the whole range (a child fan-out).
  * Re-running the same backfill skips finished windows and rewrites nothing (upserts are
  * idempotent and finished windows keep a "done" marker). Syncs merge the dimension; a
  * backfill only reads the extension list to know whose messages to fetch.
@@ -19,7 +19,7 @@ import {
 } from '@temporalio/workflow';
 import type { Window } from '../streams/endpoints';
 import { bookkeeping, extraction } from './activity-options';
-import { messageFanOutWorkflow, type MessageFanOutState } from './message-fan-out';
+import { messageFanOutWorkflow, skippedMailboxes, skippedMailboxesWarning, type MessageFanOutState } from './message-fan-out';
 import { childSearchAttributes, recordOutcome } from './search-attributes';
 import { DAY, splitWindows } from './windows';
 
@@ -46,7 +46,7 @@ export interface BackfillProgress {
 
 export const backfillProgress = defineQuery<BackfillProgress>('progress');
 
-export async function backfillWorkflow(input: BackfillInput): Promise<{ callLog?: CallLogBackfillState; messages?: MessageFanOutState }> {
+export async function backfillWorkflow(input: BackfillInput): Promise<{ callLog?: CallLogBackfillState; messages?: MessageFanOutState; warnings?: string[] }> {
   if (!(Date.parse(input.from) < Date.parse(input.to))) {
     throw ApplicationFailure.nonRetryable(`Backfill range is empty or reversed: ${input.from} .. ${input.to}`, 'InvalidInput');
   }
@@ -96,11 +96,13 @@ export async function backfillWorkflow(input: BackfillInput): Promise<{ callLog?
       callLogWindows: callLog?.nextIndex ?? 0,
       messageRecords: messages?.records ?? 0,
       messagesWritten: messages?.written ?? 0,
+      ...(messages ? { mailboxesSkipped: skippedMailboxes(messages) } : {}),
     };
     await bookkeeping.finishSyncRun({ runId, status: 'succeeded', counts });
     progress.phase = 'done';
     recordOutcome('succeeded');
-    return { callLog, messages };
+    const warning = messages && skippedMailboxesWarning(messages);
+    return { callLog, messages, ...(warning ? { warnings: [warning] } : {}) };
   } catch (err) {
     recordOutcome(isCancellation(err) ? 'cancelled' : 'failed');
     await CancellationScope.nonCancellable(() =>

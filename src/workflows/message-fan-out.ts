@@ -1,9 +1,9 @@
 /**
- * Syncs the message store of every eligible extension of a run's snapshot, a bounded number
+ * Syncs the message store of every listed (not excluded) extension of a run's snapshot, a bounded number
  * at a time (a sliding window as in Temporal's batch samples). Continues as new when its
  * history grows, carrying the cursor and totals, so any account size keeps history bounded.
  */
-import { ApplicationFailure, continueAsNew, defineQuery, setHandler, workflowInfo } from '@temporalio/workflow';
+import { ApplicationFailure, continueAsNew, defineQuery, log, setHandler, workflowInfo } from '@temporalio/workflow';
 import type { Window } from '../streams/endpoints';
 import { bookkeeping, extraction } from './activity-options';
 
@@ -28,6 +28,21 @@ export interface MessageFanOutState {
   /** Mailboxes RingCentral refused (403/400), with the first reason seen. */
   refused: number;
   refusedReason?: string;
+  /** Listed extensions that exist but have no message store (403 MSG-314, or 404 from both endpoints). */
+  noMessageStore?: number;
+  /** Mailboxes whose message-sync answered 404, paged from the message store instead. */
+  syncFellBack?: number;
+}
+
+/** Listed mailboxes whose messages did not reach the warehouse in this run. */
+export function skippedMailboxes(state: MessageFanOutState): number {
+  return state.refused + (state.noMessageStore ?? 0);
+}
+
+/** The warning a run that skipped listed mailboxes carries in its result and log; undefined when none were. */
+export function skippedMailboxesWarning(state: MessageFanOutState): string | undefined {
+  if (skippedMailboxes(state) === 0) return undefined;
+  return `${skippedMailboxes(state)} of ${state.extensions} listed mailboxes skipped: ${state.refused} refused by RingCentral${state.refusedReason ? ` (${state.refusedReason})` : ''}, ${state.noMessageStore ?? 0} without a message store`;
 }
 
 export const messageFanOutProgress = defineQuery<MessageFanOutState & { inFlight: number }>('progress');
@@ -53,6 +68,8 @@ export async function messageFanOutWorkflow(input: MessageFanOutInput): Promise<
           state.records += r.records;
           state.written += r.written;
           state.gone += r.extensionGone ? 1 : 0;
+          state.noMessageStore = (state.noMessageStore ?? 0) + (r.noMessageStore ? 1 : 0);
+          state.syncFellBack = (state.syncFellBack ?? 0) + (r.syncFellBack ? 1 : 0);
           if (r.refused) {
             state.refused += 1;
             state.refusedReason ??= r.refused.message;
@@ -70,5 +87,7 @@ export async function messageFanOutWorkflow(input: MessageFanOutInput): Promise<
   if (state.extensions > 0 && state.refused === state.extensions) {
     throw ApplicationFailure.nonRetryable(`RingCentral refused every message store (${state.refused}): ${state.refusedReason}`, 'MessageStoresRefused');
   }
+  const warning = skippedMailboxesWarning(state);
+  if (warning) log.warn(warning);
   return state;
 }

@@ -56,6 +56,8 @@ describe('rcsync CLI', () => {
     ['simulator negative extensions', ['simulator', '--extensions', '-5'], {}, /--extensions must be a whole number from 1/],
     ['simulator zero days', ['simulator', '--days', '0'], {}, /--days must be a whole number from 1 to 365, got "0"/],
     ['demo with unreachable Postgres', ['demo', '--exit'], { DATABASE_URL: 'postgres://nobody@127.0.0.1:1/none' }, /Cannot reach Postgres at 127.0.0.1:1/],
+    ['old message include list', ['worker'], { RCSYNC_MESSAGE_EXTENSION_TYPES: 'User' }, /RCSYNC_MESSAGE_EXTENSION_TYPES is no longer read.*RCSYNC_MESSAGES_EXCLUDE_TYPES/],
+    ['bad follow period', ['worker'], { RCSYNC_MESSAGES_FOLLOW_DAYS: 'a month' }, /RCSYNC_MESSAGES_FOLLOW_DAYS must be a positive whole number/],
   ];
 
   /** ADMIN:/db swaps the database of the test cluster's URL, ADMIN:user its user. */

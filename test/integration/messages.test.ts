@@ -1,11 +1,13 @@
 /**
- * Message stores: the first sync pages each store and takes a sync token; later syncs use
- * ISync and so catch messages read, deleted or purged after first sight; an expired token
- * (MSG-333) falls back to a full sync; an extension deleted mid-run is recorded, not fatal.
+ * Message stores: the first sync pages each store and takes a sync token whose frame covers
+ * what it paged; later syncs use ISync and so catch messages read, deleted or purged after
+ * first sight; a backfill widens the frame; an expired token (MSG-333) falls back to a full
+ * sync; every listed mailbox is read, and one that cannot be is counted and warned about.
  */
-import { describe, expect, it } from 'vitest';
-import { accountSyncWorkflow } from '../../src/workflows';
-import { ACCOUNT, useSyncStack } from '../support/sync-harness';
+import { describe, expect, inject, it, vi } from 'vitest';
+import { run } from '../../src/client/main';
+import { accountSyncWorkflow, backfillWorkflow } from '../../src/workflows';
+import { ACCOUNT, useSyncStack, type SyncStack } from '../support/sync-harness';
 
 const HOUR = 3_600_000;
 const ALL = ['Alive', 'Deleted', 'Purged'] as Array<'Alive'>;
@@ -17,30 +19,7 @@ describe('message store sync', () => {
   const sync = () =>
     stack.client.workflow.execute(accountSyncWorkflow, { taskQueue: stack.taskQueue, workflowId: `msync-${++syncs}-${stack.taskQueue}`, args: [{ accountKey: ACCOUNT, initialLookbackMs: 3 * 24 * HOUR }] });
 
-  /** Every message created in [from, now) equals the truth in the columns users query. */
-  async function expectMessagesMatchTruth(from: number) {
-    const { rows: exts } = await stack.db.pool.query(`SELECT DISTINCT extension_id FROM ringcentral.extension_snapshot WHERE type = 'User' AND status = 'Enabled'`);
-    let compared = 0;
-    for (const { extension_id } of exts) {
-      const truth = stack.sim.truth.messages(extension_id, { from, to: stack.sim.clock.now(), availability: ALL });
-      const { rows } = await stack.db.pool.query(
-        `SELECT id, availability, read_status, last_modified_time FROM ringcentral.message WHERE extension_id = $1 AND creation_time >= $2 ORDER BY id`,
-        [extension_id, new Date(from).toISOString()],
-      );
-      expect(rows.map((r) => r.id), `messages of ${extension_id}`).toEqual(truth.map((m) => Number(m.id)).sort((a, b) => a - b));
-      const byId = new Map(rows.map((r) => [r.id, r]));
-      for (const m of truth) {
-        const row = byId.get(Number(m.id))!;
-        expect({ availability: row.availability, readStatus: row.read_status, lastModified: row.last_modified_time.toISOString() }).toEqual({
-          availability: m.availability,
-          readStatus: m.readStatus,
-          lastModified: new Date(m.lastModifiedTime as string).toISOString(),
-        });
-        compared++;
-      }
-    }
-    return compared;
-  }
+  const expectMessagesMatchTruth = (from: number, except: number[] = []) => expectMessagesEqualTruth(stack, from, except);
 
   it('the first sync pages every store, later ones catch changes through ISync', async () => {
     const start = stack.sim.clock.now() - 3 * 24 * HOUR;
@@ -68,10 +47,165 @@ describe('message store sync', () => {
 
   it('an extension deleted between the list and its message store is recorded, not a failure', async () => {
     stack.sim.clock.advance(HOUR);
-    stack.sim.faults.add({ kind: '404-extension', times: 1, match: { path: /message-sync/ } });
+    const victim = (await listedMailboxes(stack)).at(-1)!;
+    stack.sim.faults.add({ kind: '404-extension', times: 1, match: { path: `/extension/${victim}/message-sync` } });
     const result = await sync();
     stack.sim.faults.clear();
     expect(result.phase).toBe('done');
     expect(result.counts.extensionsGone).toBe(1);
+    expect(result.counts.mailboxesSkipped).toBe(await withoutMailbox(stack, `msync-${syncs}-%`)); // not the deleted one
+  });
+
+  it('a 404 from message-sync for a listed extension pages its store instead; a listed mailbox without a store is counted and warned about', async () => {
+    stack.sim.clock.advance(HOUR);
+    const [fallback, missing] = (await listedMailboxes(stack)).slice(0, 2);
+    stack.sim.faults.add({ kind: '404', times: 1, match: { path: `/extension/${fallback}/message-sync` } });
+    stack.sim.faults.add({ kind: '404', times: 10, match: { path: `/extension/${missing}/message-s` } }); // sync and store alike
+    const result = await sync();
+    stack.sim.faults.clear();
+    expect(result.phase).toBe('done');
+    const missingCount = 1 + (await withoutMailbox(stack, `msync-${syncs}-%`)); // the one 404ing, plus types without a mailbox
+    expect(result.counts).toMatchObject({ extensionsGone: 0, messageSyncFallbacks: 1, messageStoresMissing: missingCount, mailboxesSkipped: missingCount });
+    expect(result.warnings).toEqual([`${missingCount} of ${result.counts.messageExtensions} listed mailboxes skipped: 0 refused by RingCentral, ${missingCount} without a message store`]);
+    expect(stack.sim.requestLog().some((r) => r.path.includes(`/extension/${fallback}/message-store`))).toBe(true);
+    const { rows } = await stack.db.pool.query(`SELECT counts FROM ringcentral.sync_run WHERE run_id LIKE $1`, [`msync-${syncs}-%`]);
+    expect(rows[0].counts).toMatchObject({ messageSyncFallbacks: 1, mailboxesSkipped: missingCount });
+    await expectMessagesMatchTruth(stack.sim.clock.now() - 20 * HOUR, [missing!]); // that one was not read this time
+
+    // `rcsync status <id>` says so on a line of its own, not only inside the JSON.
+    const out: string[] = [];
+    const log = vi.spyOn(console, 'log').mockImplementation((...a) => void out.push(a.join(' ')));
+    const saved = { ...process.env };
+    process.env = { ...saved, TEMPORAL_ADDRESS: inject('temporalAddress'), TEMPORAL_TASK_QUEUE: stack.taskQueue };
+    try {
+      expect(await run(['status', `msync-${syncs}-${stack.taskQueue}`])).toBe(0);
+    } finally {
+      process.env = saved;
+      log.mockRestore();
+    }
+    expect(out.join('\n').split('\n')).toContain(`warning: ${result.warnings![0]}`);
+  });
+
+  it('every listed mailbox is read by default: FlexibleUser, NotActivated and Unassigned too; one without a message store is counted', async () => {
+    const hired = [
+      stack.sim.events.hire({ type: 'FlexibleUser', status: 'Enabled' }),
+      stack.sim.events.hire({ type: 'User', status: 'NotActivated' }),
+      stack.sim.events.hire({ type: 'User', status: 'Unassigned' }),
+    ];
+    const ivr = stack.sim.events.hire({ type: 'IvrMenu', status: 'Enabled' });
+    const since = stack.sim.clock.now();
+    stack.sim.clock.advance(5 * HOUR);
+    const result = await sync();
+    expect(result.phase).toBe('done');
+    for (const id of hired) {
+      const truth = stack.sim.truth.messages(id, { from: since, to: stack.sim.clock.now(), availability: ALL });
+      expect(truth.length, `simulated messages of ${id}`).toBeGreaterThan(0);
+      const { rows } = await stack.db.pool.query(`SELECT id FROM ringcentral.message WHERE extension_id = $1 ORDER BY id`, [id]);
+      expect(rows.map((r) => r.id), `messages of ${id}`).toEqual(truth.map((m) => Number(m.id)).sort((a, b) => a - b));
+    }
+    const noStore = await withoutMailbox(stack, `msync-${syncs}-%`);
+    expect(noStore).toBeGreaterThan(0); // the IVR menu at least
+    expect(result.counts).toMatchObject({ messageStoresMissing: noStore, mailboxesSkipped: noStore });
+    expect(stack.sim.requestLog().some((r) => r.path.includes(`/extension/${ivr}/message-s`) && r.status === 403)).toBe(true);
   });
 });
+
+describe('message-sync frames follow what the warehouse holds', () => {
+  const stack = useSyncStack({ seed: 5, extensions: 8, days: 6, messagesPerExtensionPerDay: 20 }, { maxPageSize: 50 });
+  let runs = 0;
+  const sync = () =>
+    stack.client.workflow.execute(accountSyncWorkflow, { taskQueue: stack.taskQueue, workflowId: `frames-${++runs}-${stack.taskQueue}`, args: [{ accountKey: ACCOUNT, initialLookbackMs: 24 * HOUR }] });
+
+  it('a backfill of older messages widens each frame, so their later changes arrive through ISync alone', async () => {
+    const t0 = stack.sim.clock.now();
+    await sync(); // frames start a day back
+    await stack.client.workflow.execute(backfillWorkflow, {
+      taskQueue: stack.taskQueue,
+      workflowId: `frames-backfill-${stack.taskQueue}`,
+      args: [{ accountKey: ACCOUNT, from: new Date(t0 - 5 * 24 * HOUR).toISOString(), to: new Date(t0 - 24 * HOUR).toISOString(), streams: ['messages'] }],
+    });
+    stack.sim.clock.advance(12 * HOUR);
+    stack.sim.resetStats();
+    await sync();
+    expect(stack.sim.requestLog().some((r) => r.path.includes('syncType=ISync') && r.path.includes('dateFrom='))).toBe(true);
+    await expectMessagesEqualTruth(stack, t0 - 5 * 24 * HOUR);
+
+    const t1 = stack.sim.clock.now();
+    stack.sim.clock.advance(12 * HOUR);
+    // The test means something: backfilled (older) messages changed after the widening sync.
+    const olderChanged = (await listedMailboxes(stack)).flatMap((id) =>
+      stack.sim.truth.messages(id, { from: t0 - 5 * 24 * HOUR, to: t0 - 24 * HOUR, availability: ALL }).filter((m) => Date.parse(m.lastModifiedTime as string) > t1),
+    );
+    expect(olderChanged.length).toBeGreaterThan(0);
+    stack.sim.resetStats();
+    await sync();
+    expect(stack.sim.requestLog().filter((r) => r.path.includes('/message-store'))).toEqual([]);
+    await expectMessagesEqualTruth(stack, t0 - 5 * 24 * HOUR);
+  });
+
+  it('a new frame reaches back to messages synced within RCSYNC_MESSAGES_FOLLOW_DAYS (30), not to older syncs', async () => {
+    const backfillFrom = (await stack.db.pool.query(`SELECT min(creation_time) AS t FROM ringcentral.message`)).rows[0].t.getTime();
+    const fsyncStarts = async () => {
+      await stack.db.pool.query(`DELETE FROM ringcentral.checkpoint WHERE stream = 'messages'`); // every mailbox starts over with an FSync
+      stack.sim.clock.advance(HOUR);
+      stack.sim.resetStats();
+      await sync();
+      const froms = stack.sim
+        .requestLog()
+        .filter((r) => r.status === 200 && r.path.includes('syncType=FSync'))
+        .map((r) => Date.parse(decodeURIComponent(/dateFrom=([^&]+)/.exec(r.path)![1]!)));
+      expect(froms.length).toBe((await listedMailboxes(stack)).length);
+      return Math.min(...froms);
+    };
+    await stack.db.pool.query(`UPDATE ringcentral.message SET last_synced_at = now() - interval '31 days'`);
+    expect(await fsyncStarts()).toBeGreaterThan(backfillFrom + 2 * 24 * HOUR); // only the run's window
+    await stack.db.pool.query(`UPDATE ringcentral.message SET last_synced_at = now() - interval '29 days'`);
+    expect(await fsyncStarts()).toBe(backfillFrom); // everything synced in the last 30 days
+  });
+});
+
+/** Extension types with a message store in the simulator; the others answer 403 MSG-314. */
+const MAILBOX_TYPES = ['User', 'DigitalUser', 'VirtualUser', 'FaxUser', 'FlexibleUser', 'Department', 'Voicemail'];
+
+/** Extensions of the latest snapshot that have a message store in the simulator. */
+async function listedMailboxes(stack: SyncStack): Promise<number[]> {
+  const { rows } = await stack.db.pool.query(
+    `SELECT extension_id FROM ringcentral.extension_snapshot WHERE run_id = (SELECT run_id FROM ringcentral.snapshot WHERE stream = 'extensions' ORDER BY captured_at DESC LIMIT 1)
+        AND type = ANY($1) ORDER BY extension_id`,
+    [MAILBOX_TYPES],
+  );
+  return rows.map((r) => Number(r.extension_id));
+}
+
+/** How many extensions a run listed whose type has no message store. */
+async function withoutMailbox(stack: SyncStack, runIdPattern: string): Promise<number> {
+  const { rows } = await stack.db.pool.query(
+    `SELECT count(*)::int AS n FROM ringcentral.extension_snapshot WHERE run_id LIKE $1 AND NOT (type = ANY($2))`,
+    [runIdPattern, MAILBOX_TYPES],
+  );
+  return rows[0].n;
+}
+
+/** Every message of every listed mailbox created in [from, now) equals the truth in the columns users query. */
+async function expectMessagesEqualTruth(stack: SyncStack, from: number, except: number[] = []): Promise<number> {
+  let compared = 0;
+  for (const extensionId of (await listedMailboxes(stack)).filter((id) => !except.includes(id))) {
+    const truth = stack.sim.truth.messages(extensionId, { from, to: stack.sim.clock.now(), availability: ALL });
+    const { rows } = await stack.db.pool.query(
+      `SELECT id, availability, read_status, last_modified_time FROM ringcentral.message WHERE extension_id = $1 AND creation_time >= $2 ORDER BY id`,
+      [extensionId, new Date(from).toISOString()],
+    );
+    expect(rows.map((r) => r.id), `messages of ${extensionId}`).toEqual(truth.map((m) => Number(m.id)).sort((a, b) => a - b));
+    const byId = new Map(rows.map((r) => [r.id, r]));
+    for (const m of truth) {
+      const row = byId.get(Number(m.id))!;
+      expect({ availability: row.availability, readStatus: row.read_status, lastModified: row.last_modified_time.toISOString() }).toEqual({
+        availability: m.availability,
+        readStatus: m.readStatus,
+        lastModified: new Date(m.lastModifiedTime as string).toISOString(),
+      });
+      compared++;
+    }
+  }
+  return compared;
+}

@@ -98,11 +98,16 @@ describe('secrets file and extraction settings', () => {
     expect(fails(JSON.stringify({ accounts: [{ ...account('a'), clientSecret: 'zz-secret' }] }).replace('https://platform.ringcentral.com', 'nope'))).not.toMatch(/zz-secret/);
   });
   it('parses extraction settings and rejects bad values', () => {
-    expect(extractionSettings({ RCSYNC_MESSAGE_EXTENSION_TYPES: 'User, DigitalUser', RCSYNC_MAX_PAGE_SIZE: '50' })).toEqual({
-      messageExtensionTypes: ['User', 'DigitalUser'],
+    expect(extractionSettings({})).toEqual({}); // every mailbox, the documented follow period
+    expect(extractionSettings({ RCSYNC_MESSAGES_EXCLUDE_TYPES: 'IvrMenu, ParkLocation', RCSYNC_MESSAGES_FOLLOW_DAYS: '7', RCSYNC_MAX_PAGE_SIZE: '50' })).toEqual({
+      messageExcludeTypes: ['IvrMenu', 'ParkLocation'],
+      messageFollowDays: 7,
       maxPageSize: 50,
     });
     expect(() => extractionSettings({ RCSYNC_MAX_PAGE_SIZE: 'lots' })).toThrow(/RCSYNC_MAX_PAGE_SIZE must be a positive whole number/);
-    expect(() => extractionSettings({ RCSYNC_MESSAGE_EXTENSION_STATUSES: ' , ' })).toThrow(/RCSYNC_MESSAGE_EXTENSION_STATUSES is empty/);
+    expect(() => extractionSettings({ RCSYNC_MESSAGES_FOLLOW_DAYS: '0' })).toThrow(/RCSYNC_MESSAGES_FOLLOW_DAYS must be a positive whole number/);
+    expect(() => extractionSettings({ RCSYNC_MESSAGES_EXCLUDE_STATUSES: ' , ' })).toThrow(/RCSYNC_MESSAGES_EXCLUDE_STATUSES is empty/);
+    // The old include list would silently sync more than its user asked for: refused, naming the replacement.
+    expect(() => extractionSettings({ RCSYNC_MESSAGE_EXTENSION_TYPES: 'User' })).toThrow(/no longer read.*RCSYNC_MESSAGES_EXCLUDE_TYPES/);
   });
 });

@@ -59,3 +59,6 @@ export const serverErrors = {
 
 export const syncTokenInvalid = (): ApiError =>
   new ApiError(400, rcError('MSG-333', 'Parameter [syncToken] value is invalid', { parameterName: 'syncToken' }));
+
+/** A message store or message-sync of an extension type that has no mailbox (e.g. an IVR menu). */
+export const noMailbox = (): ApiError => new ApiError(403, rcError('MSG-314', 'Extension is of inappropriate type'));

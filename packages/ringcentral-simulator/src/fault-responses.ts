@@ -57,6 +57,9 @@ export async function applyFault(deps: FaultDeps, fault: FaultRule, c: FaultCont
       if (e && id !== core.ownerId && core.account.attrsAt(e, now)) lifecycle.delete(id);
       return json(404, notFoundParam('extensionId', extensionId).body, rh, { fault });
     }
+    case '404':
+      // A 404 for an extension that still exists (RingCentral answers so for some mailboxes).
+      return json(404, notFoundParam('extensionId', extensionId).body, rh, { fault });
     case 'slow':
       await c.sleep(fault.delayMs ?? 30_000);
       return undefined;

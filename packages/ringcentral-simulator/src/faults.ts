@@ -6,7 +6,7 @@ import { Rng } from './prng';
 import type { RateGroup } from './types';
 
 export const FAULT_KINDS = [
-  '429-burst', '503', '500', '403', 'reset', 'slow', 'truncated', 'invalid-json', 'revoke-token', '404-extension',
+  '429-burst', '503', '500', '403', 'reset', 'slow', 'truncated', 'invalid-json', 'revoke-token', '404-extension', '404',
 ] as const;
 export type FaultKind = (typeof FAULT_KINDS)[number];
 
@@ -77,7 +77,7 @@ export class Faults {
 
   private applicable(kind: FaultKind, req: FaultRequest): boolean {
     if (kind === 'revoke-token') return req.hasBearer;
-    if (kind === '404-extension') return req.extensionId !== undefined;
+    if (kind === '404-extension' || kind === '404') return req.extensionId !== undefined;
     return true;
   }
 

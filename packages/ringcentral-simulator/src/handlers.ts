@@ -4,11 +4,11 @@ import type { Account } from './account';
 import { renderCall, type RenderCtx } from './call-render';
 import type { CallLog } from './calls';
 import { DAY_MS } from './clock';
-import { invalidParam, notFoundParam } from './errors';
+import { invalidParam, noMailbox, notFoundParam } from './errors';
 import { directoryEntries, listExtensions, renderDirectoryEntry, renderExtension } from './extensions';
 import { renderMessage } from './message-render';
 import { messageSync } from './message-sync';
-import type { Availability, MessageStore } from './messages';
+import { hasMailbox, type Availability, type MessageStore } from './messages';
 import { envelope, parsePage, parsePerPage, selfUri, slicePage } from './paging';
 import { boolParam, dateParam, enumSet, intParam, oneOf } from './query';
 import type { ExtEntity } from './types';
@@ -49,6 +49,13 @@ export function resolveExtension(core: Core, raw: string, now: number): ExtEntit
   const id = raw === '~' ? core.ownerId : /^\d+$/.test(raw) ? Number(raw) : NaN;
   const e = Number.isFinite(id) ? core.account.get(id) : undefined;
   if (!e || !core.account.attrsAt(e, now)) throw notFoundParam('extensionId', raw);
+  return e;
+}
+
+/** An existing extension that has a message store; an IVR menu, a park location etc. answer 403 MSG-314. */
+function resolveMailbox(core: Core, raw: string, now: number): ExtEntity {
+  const e = resolveExtension(core, raw, now);
+  if (!hasMailbox(core.account.attrsAt(e, now)!.type)) throw noMailbox();
   return e;
 }
 
@@ -116,7 +123,7 @@ export function messageStoreHandler(core: Core, r: HandlerReq): Body {
   const perPage = parsePerPage(q, { def: 100, max: 1000, overMax: 'clamp', words: { max: 1000 } });
   const page = parsePage(q);
   const now = core.now();
-  const e = resolveExtension(core, r.extensionId!, now);
+  const e = resolveMailbox(core, r.extensionId!, now);
   const { from, to } = window(q, now);
   const all = core.messages.list(e, from, to, { availability, types, directions, readStatus }, now);
   const rows = slicePage(all, page, perPage);
@@ -137,7 +144,7 @@ export function messageSyncHandler(core: Core, r: HandlerReq): Body {
   const dateFrom = dateParam(q, 'dateFrom');
   const dateTo = dateParam(q, 'dateTo');
   const now = core.now();
-  const e = resolveExtension(core, r.extensionId!, now);
+  const e = resolveMailbox(core, r.extensionId!, now);
   const res = messageSync(core.ctx, core.messages, e, {
     syncType, syncToken: q.get('syncToken') ?? undefined, dateFrom, dateTo, recordCount, types, directions,
   }, now, { seed: core.seed, tokenMaxAgeMs: core.syncTokenMaxAgeMs });

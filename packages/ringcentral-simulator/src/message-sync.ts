@@ -1,6 +1,9 @@
-// message-sync: FSync (recent messages + token) and ISync (everything created or changed since
-// the token). The token is self-describing — base64url of (extension id, sim time, last id,
-// checksum) — so the server keeps no sync state.
+// message-sync: FSync (recent messages + token) and ISync (what changed since the token). As
+// RingCentral's message-sync guide says, the token carries a sync frame: the FSync's creation-date
+// range (`dateFrom`, default `dateTo` − 7 days; `dateTo` absent = an open frame that takes new
+// messages). ISync reports changes only to messages created inside the frame; an ISync with an
+// earlier `dateFrom` widens it. The token is self-describing — base64url of (extension id, sim
+// time, last id, frame, checksum) — so the server keeps no sync state.
 
 import type { RenderCtx } from './call-render';
 import { DAY_MS, iso } from './clock';
@@ -12,19 +15,34 @@ import type { ExtEntity } from './types';
 
 const MAX_ID = Number.MAX_SAFE_INTEGER;
 
-export function encodeSyncToken(seed: number, extId: number, t: number, lastId: number): string {
-  const body = `v1.${extId}.${t}.${lastId}`;
+/** Creation-time range `[from, to)` a token follows; `to` 0 = open (every later message too). */
+export interface SyncFrame {
+  from: number;
+  to: number;
+}
+
+export interface SyncTokenBody {
+  extId: number;
+  t: number;
+  lastId: number;
+  frame: SyncFrame;
+}
+
+export function encodeSyncToken(seed: number, tok: SyncTokenBody): string {
+  const body = `v2.${tok.extId}.${tok.t}.${tok.lastId}.${tok.frame.from}.${tok.frame.to}`;
   return Buffer.from(`${body}.${hex32(hash32(seed, 'sync', body))}`).toString('base64url');
 }
 
-export function decodeSyncToken(seed: number, token: string): { extId: number; t: number; lastId: number } | undefined {
+export function decodeSyncToken(seed: number, token: string): SyncTokenBody | undefined {
   const parts = Buffer.from(token, 'base64url').toString('utf8').split('.');
-  if (parts.length !== 5 || parts[0] !== 'v1') return undefined;
-  const body = parts.slice(0, 4).join('.');
-  if (hex32(hash32(seed, 'sync', body)) !== parts[4]) return undefined;
-  const [extId, t, lastId] = parts.slice(1, 4).map(Number) as [number, number, number];
-  return [extId, t, lastId].every(Number.isFinite) ? { extId, t, lastId } : undefined;
+  if (parts.length !== 7 || parts[0] !== 'v2') return undefined;
+  const body = parts.slice(0, 6).join('.');
+  if (hex32(hash32(seed, 'sync', body)) !== parts[6]) return undefined;
+  const [extId, t, lastId, from, to] = parts.slice(1, 6).map(Number) as [number, number, number, number, number];
+  return [extId, t, lastId, from, to].every(Number.isFinite) ? { extId, t, lastId, frame: { from, to } } : undefined;
 }
+
+const inFrame = (m: MsgEntry, f: SyncFrame): boolean => m.created >= f.from && (f.to === 0 || m.created < f.to);
 
 export interface SyncParams {
   syncType: 'FSync' | 'ISync';
@@ -56,19 +74,22 @@ export function messageSync(
   ctx: RenderCtx, store: MessageStore, e: ExtEntity, p: SyncParams, now: number, cfg: SyncConfig,
 ): { records: Array<Record<string, unknown>>; syncInfo: Record<string, unknown> } {
   if (p.syncType === 'FSync') {
-    const from = p.dateFrom ?? now - 7 * DAY_MS;
     const to = p.dateTo ?? now + 1;
-    const all = store.list(e, from, to, { availability: new Set(['Alive', 'Deleted']), types: p.types, directions: p.directions }, now);
+    const frame: SyncFrame = { from: p.dateFrom ?? to - 7 * DAY_MS, to: p.dateTo ?? 0 };
+    if (frame.to !== 0 && frame.from > frame.to) throw invalidParam('dateFrom');
+    const all = store.list(e, frame.from, to, { availability: new Set(['Alive', 'Deleted']), types: p.types, directions: p.directions }, now);
     const page = all.slice(0, p.recordCount);
     return {
       records: page.map((m) => renderMessage(ctx, m, now)),
-      syncInfo: { syncType: 'FSync', syncToken: encodeSyncToken(cfg.seed, e.id, now, MAX_ID), syncTime: iso(now), olderRecordsExist: all.length > page.length },
+      syncInfo: { syncType: 'FSync', syncToken: encodeSyncToken(cfg.seed, { extId: e.id, t: now, lastId: MAX_ID, frame }), syncTime: iso(now), olderRecordsExist: all.length > page.length },
     };
   }
   if (!p.syncToken) throw invalidParam('syncToken');
   const tok = decodeSyncToken(cfg.seed, p.syncToken);
   if (!tok || tok.extId !== e.id || tok.t > now || now - tok.t > cfg.tokenMaxAgeMs) throw syncTokenInvalid();
-  const changed = store.changedSince(e, tok.t, tok.lastId, now, { types: p.types, directions: p.directions });
+  // An earlier dateFrom widens the frame; a later one never narrows it.
+  const frame: SyncFrame = { ...tok.frame, from: p.dateFrom !== undefined ? Math.min(p.dateFrom, tok.frame.from) : tok.frame.from };
+  const changed = store.changedSince(e, tok.t, tok.lastId, now, { types: p.types, directions: p.directions }).filter((m) => inFrame(m, frame));
   const page = changed.slice(0, p.recordCount);
   // When capped, the token resumes right after the last change returned.
   const last = page[page.length - 1];
@@ -78,7 +99,7 @@ export function messageSync(
     records: page.map((m) => renderSyncRecord(ctx, m, now, e.id)),
     syncInfo: {
       syncType: 'ISync',
-      syncToken: encodeSyncToken(cfg.seed, e.id, t, capped ? last.id : MAX_ID),
+      syncToken: encodeSyncToken(cfg.seed, { extId: e.id, t, lastId: capped ? last.id : MAX_ID, frame }),
       syncTime: iso(t),
       olderRecordsExist: false,
     },

@@ -38,8 +38,13 @@ const HOUR = 3_600_000;
 /** Upper bound of (last change − creation); ISync only scans this far back before its token. */
 export const MAX_MESSAGE_CHANGE_MS = 4 * DAY_MS;
 
-const MAILBOX = new Set(['User', 'DigitalUser', 'VirtualUser', 'FaxUser', 'Department', 'Voicemail']);
+const MAILBOX = new Set(['User', 'DigitalUser', 'VirtualUser', 'FaxUser', 'FlexibleUser', 'Department', 'Voicemail']);
+/** Extension types that have a message store at all; the others answer 403 MSG-314. */
+export const hasMailbox = (type: string): boolean => MAILBOX.has(type);
+/** Can send and receive (a peer of a pager message). */
 const active = (a: ExtAttrs | undefined): boolean => !!a && a.status === 'Enabled' && MAILBOX.has(a.type);
+/** Receives messages: voicemail and texts reach extensions that are not (yet) activated or have no number, too. */
+const receiving = (a: ExtAttrs | undefined): boolean => !!a && ['Enabled', 'NotActivated', 'Unassigned'].includes(a.status) && MAILBOX.has(a.type);
 const TYPE_MIX: ReadonlyArray<readonly [MsgType, number]> = [['SMS', 60], ['VoiceMail', 18], ['Fax', 7], ['Pager', 15]];
 
 export const availabilityAt = (m: MsgEntry, now: number): Availability =>
@@ -101,8 +106,8 @@ export class MessageStore {
       const created = dayStart + Math.floor(u[0]! * DAY_MS);
       if (created < this.cfg.historyStart) continue;
       const a = this.account.attrsAt(e, created);
-      if (!active(a)) continue;
-      let type: MsgType = a!.type === 'FaxUser' ? 'Fax' : a!.type === 'User' || a!.type === 'DigitalUser' || a!.type === 'VirtualUser'
+      if (!receiving(a)) continue;
+      let type: MsgType = a!.type === 'FaxUser' ? 'Fax' : ['User', 'DigitalUser', 'VirtualUser', 'FlexibleUser'].includes(a!.type)
         ? weighted(u[1]!, TYPE_MIX) : 'VoiceMail';
       let peer = -1;
       if (type === 'Pager' || (type === 'VoiceMail' && u[2]! < 0.3)) {
@@ -113,7 +118,7 @@ export class MessageStore {
         }
         if (peer < 0 && type === 'Pager') type = 'SMS';
       }
-      const outbound = type !== 'VoiceMail' && u[6]! < 0.45;
+      const outbound = type !== 'VoiceMail' && a!.status === 'Enabled' && u[6]! < 0.45;
       const readAt = outbound ? created : u[7]! < 0.85 ? created + 60_000 + Math.floor(u[8]! * 48 * HOUR) : 0;
       const delAt = u[9]! < 0.08 ? created + HOUR + Math.floor(u[10]! * 47 * HOUR) : 0;
       const purgeAt = delAt && u[11]! < 0.4 ? delAt + HOUR + Math.floor(((u[11]! * 97) % 1) * 47 * HOUR) : 0;

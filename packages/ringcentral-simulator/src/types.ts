@@ -7,7 +7,7 @@ export type ExtStatus = 'Enabled' | 'Disabled' | 'Frozen' | 'NotActivated' | 'Un
 export type ExtType =
   | 'User' | 'Department' | 'Announcement' | 'Voicemail' | 'DigitalUser' | 'VirtualUser' | 'FaxUser'
   | 'PagingOnly' | 'SharedLinesGroup' | 'IvrMenu' | 'ApplicationExtension' | 'ParkLocation' | 'Limited'
-  | 'Site' | 'Room' | 'Bot';
+  | 'Site' | 'Room' | 'Bot' | 'FlexibleUser';
 
 /** Attributes of one version of an extension (the SCD2 payload). */
 export interface ExtAttrs {

@@ -54,7 +54,7 @@ export function registerRuns(program: Command) {
         return connection.close();
       }
       const result = await followWorkflow<Awaited<ReturnType<typeof accountSyncWorkflow>>>(client, handle);
-      print(opts.json, result, result.phase === 'skipped' ? `Skipped: sync ${result.heldBy} of account ${account} is still running.` : `Sync done: ${JSON.stringify(result.counts)}`);
+      print(opts.json, result, result.phase === 'skipped' ? `Skipped: sync ${result.heldBy} of account ${account} is still running.` : warned(`Sync done: ${JSON.stringify(result.counts)}`, result));
       await connection.close();
     });
 
@@ -95,7 +95,7 @@ export function registerRuns(program: Command) {
         return connection.close();
       }
       const result = await followWorkflow(client, handle);
-      print(opts.json, result, `Backfill done: ${JSON.stringify(result)}`);
+      print(opts.json, result, warned(`Backfill done: ${JSON.stringify(result)}`, result));
       await connection.close();
     });
 
@@ -126,15 +126,15 @@ export function registerRuns(program: Command) {
         if (opts.wait) {
           if (status === 'RUNNING') await requireWorker(connection, config.namespace, description.taskQueue);
           const result = await followWorkflow(client, handle).catch((err) => failedRun(workflowId, status, err));
-          print(opts.json, result, JSON.stringify(result));
+          print(opts.json, result, warned(JSON.stringify(result), result));
           return;
         }
         if (status === 'RUNNING') {
           const details = await handle.query('progress').catch(() => undefined);
-          return print(opts.json, { workflowId, status, details }, `${workflowId}: ${status}${details ? ` ${JSON.stringify(details)}` : ''}`);
+          return print(opts.json, { workflowId, status, details }, warned(`${workflowId}: ${status}${details ? ` ${JSON.stringify(details)}` : ''}`, details));
         }
         const result = await handle.result().catch((err) => failedRun(workflowId, status, err));
-        print(opts.json, { workflowId, status, details: result }, `${workflowId}: ${status} ${JSON.stringify(result)}`);
+        print(opts.json, { workflowId, status, details: result }, warned(`${workflowId}: ${status} ${JSON.stringify(result)}`, result));
       } finally {
         await connection.close();
       }
@@ -156,4 +156,10 @@ export function registerRuns(program: Command) {
         await connection.close();
       }
     });
+}
+
+/** A run that succeeded while something did not reach the warehouse says so on its own line. */
+function warned(text: string, result: unknown): string {
+  const warnings = (result as { warnings?: unknown } | undefined)?.warnings;
+  return Array.isArray(warnings) ? [text, ...warnings.map((w) => `warning: ${String(w)}`)].join('\n') : text;
 }

@@ -42,7 +42,6 @@ export function registerWorker(program: Command) {
     .action(async () => {
       let running = false;
       const unwatch = watchSignals(() => running);
-      installLogging('INFO');
       let accounts;
       let settings;
       try {
@@ -54,6 +53,7 @@ export function registerWorker(program: Command) {
         throw err;
       }
       if (accounts.size === 0) fail('No RingCentral account configured: set RC_SERVER_URL, RC_CLIENT_ID, RC_CLIENT_SECRET and RC_JWT, or RC_ACCOUNTS_FILE.');
+      installLogging('INFO'); // after the checks: bad input is one line, before anything starts
       const config = temporalConfig();
       // Every dependency is checked before anything changes: no migration without a Temporal to serve.
       const pool = await connectDatabase();
