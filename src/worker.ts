@@ -7,6 +7,7 @@ import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { NativeConnection, Worker, type WorkerOptions } from '@temporalio/worker';
 import { createActivities, type ActivityDeps } from './activities';
+import { logContextInterceptor } from './activities/log-context';
 
 // Resolved by hand: under tsx/vitest the source is .ts, in dist it is .js.
 export const WORKFLOWS_PATH = ['index.ts', 'index.js']
@@ -33,5 +34,6 @@ export async function createWorker(params: WorkerParams): Promise<Worker> {
     ...workflowSource,
     activities: createActivities(deps),
     ...options,
+    interceptors: { ...options?.interceptors, activity: [logContextInterceptor(deps.pool), ...(options?.interceptors?.activity ?? [])] },
   });
 }

@@ -1,4 +1,5 @@
 /** Sync-run bookkeeping: one running sync per account, watermarks only from successful runs. */
+import { countSyncRun } from '../metrics/product';
 import type { ActivityDeps } from './deps';
 
 export interface Watermarks {
@@ -43,16 +44,18 @@ export function runActivities(deps: ActivityDeps, options: { staleRunMs?: number
       const mine = await deps.pool.query(`SELECT status FROM ringcentral.sync_run WHERE run_id = $1`, [runId]);
       const watermarks = await lastWatermarks(deps, accountKey);
       if (inserted.rowCount || mine.rows[0]?.status === 'running') return { started: true, watermarks };
+      countSyncRun(accountKey, kind, 'skipped');
       const holder = await deps.pool.query(`SELECT run_id FROM ringcentral.sync_run WHERE account_id = $1 AND kind = 'sync' AND status = 'running'`, [accountKey]);
       return { started: false, heldBy: holder.rows[0]?.run_id, watermarks };
     },
 
     async finishSyncRun(input: FinishRunInput): Promise<void> {
-      await deps.pool.query(
+      const { rows } = await deps.pool.query<{ account_id: string; kind: string }>(
         `UPDATE ringcentral.sync_run SET status = $2, counts = $3, watermarks = coalesce($4, watermarks), error = $5, finished_at = now()
-          WHERE run_id = $1`,
+          WHERE run_id = $1 RETURNING account_id, kind`,
         [input.runId, input.status, JSON.stringify(input.counts), input.watermarks ? JSON.stringify(input.watermarks) : null, input.error ?? null],
       );
+      for (const r of rows) countSyncRun(r.account_id, r.kind, input.status);
     },
   };
 }
