@@ -1,7 +1,7 @@
 /**
  * Structured logs: one JSON object per line on stderr (human-readable lines when stderr is a
  * terminal), from our code and from the Temporal SDK alike, at RCSYNC_LOG_LEVEL (default
- * INFO for `worker`, WARN for the demo). Every line has the keys account, workflowId,
+ * INFO for `worker`, WARN for the demo). Every JSON line has the keys account, workflowId,
  * runKind and stream (null where they do not apply, e.g. worker start-up lines).
  * Log lines carry ids, counts and our error messages: never records, names, numbers or
  * credentials, which never reach them; known credential fields are redacted all the same.
@@ -23,17 +23,21 @@ const RUN_KIND_OF_WORKFLOW: Record<string, string> = {
   checkWorkflow: 'check',
 };
 
+/** Child workflows that work one stream. */
+const STREAM_OF_WORKFLOW: Record<string, string> = { callLogBackfillWorkflow: 'call_log', messageFanOutWorkflow: 'messages' };
+
 const CREDENTIAL_FIELDS = ['jwt', 'clientSecret', 'password', 'authorization', 'access_token', 'refresh_token', 'accessToken', 'refreshToken'];
 
 export function createLogger(level: LogLevel, destination?: pino.DestinationStream): pino.Logger {
-  const stream = destination ?? (process.stderr.isTTY ? pretty({ destination: 2, sync: true, colorize: true }) : pino.destination({ fd: 2, sync: true }));
+  const human = !destination && process.stderr.isTTY;
+  const stream = destination ?? (human ? pretty({ destination: 2, sync: true, colorize: true, ignore: 'pid,hostname' }) : pino.destination({ fd: 2, sync: true }));
   return pino(
     {
       level: PINO_LEVEL[level],
       timestamp: pino.stdTimeFunctions.isoTime,
       formatters: { level: (label) => ({ level: label }) },
-      // The context keys on every line, so a log query can always filter on them.
-      mixin: () => ({ account: null, workflowId: null, runKind: null, stream: null }),
+      // The context keys on every JSON line, so a log query can always filter on them.
+      ...(human ? {} : { mixin: () => ({ account: null, workflowId: null, runKind: null, stream: null }) }),
       redact: { paths: CREDENTIAL_FIELDS.flatMap((f) => [f, `*.${f}`]), censor: '[redacted]' },
     },
     stream,
@@ -47,8 +51,10 @@ export class TemporalPinoLogger implements Logger {
   log(level: LogLevel, message: string, meta: LogMetadata = {}): void {
     // The task token is a long opaque credential for completing the activity: not for logs.
     const { error, taskToken: _taskToken, ...fields } = meta as Record<string, unknown>;
-    const runKind = fields.runKind ?? RUN_KIND_OF_WORKFLOW[fields.workflowType as string];
-    this.pino[PINO_LEVEL[level] ?? 'info']({ ...fields, ...(runKind ? { runKind } : {}), ...(error ? { err: error } : {}) }, message);
+    const workflowType = fields.workflowType as string;
+    const context = { runKind: fields.runKind ?? RUN_KIND_OF_WORKFLOW[workflowType], stream: fields.stream ?? STREAM_OF_WORKFLOW[workflowType] };
+    const known = Object.fromEntries(Object.entries(context).filter(([, v]) => v !== undefined));
+    this.pino[PINO_LEVEL[level] ?? 'info']({ ...fields, ...known, ...(error ? { err: error } : {}) }, message);
   }
   trace(message: string, meta?: LogMetadata) {
     this.log('TRACE', message, meta);

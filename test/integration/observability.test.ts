@@ -4,17 +4,23 @@
  * checked against what the simulator served and the warehouse holds; and the worker's JSON
  * log lines, each with its context keys and none of the personal data or secrets served.
  */
+import { once } from 'node:events';
+import { readFileSync } from 'node:fs';
+import { createServer, type AddressInfo } from 'node:net';
+import path from 'node:path';
 import { Writable } from 'node:stream';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createLogger, TemporalPinoLogger } from '../../src/infra/logging';
 import { freePort, waitFor } from '../../src/infra/processes';
 import { accountSyncWorkflow, backfillWorkflow } from '../../src/workflows';
+import { metricNames } from '../deploy/monitoring-lint';
 import { parseExposition, sampleValue, type Sample } from '../support/exposition';
 import { findLeaks, logText, servedSecrets } from '../support/leak-scan';
 import { ACCOUNT, stackEnv, useSyncStack } from '../support/sync-harness';
 import { spawnWorkerProcess, type WorkerProcess } from '../support/worker-process';
 
 const HOUR = 3_600_000;
+const ROOT = path.resolve(__dirname, '..', '..');
 const GROUPS = ['Auth', 'Light', 'Medium', 'Heavy'];
 
 describe('watching a worker: metrics and structured logs', () => {
@@ -123,6 +129,34 @@ describe('watching a worker: metrics and structured logs', () => {
     const samples = await scrape(temporalUrl);
     const activityTasks = samples.filter((s) => s.name.startsWith('temporal_activity_execution_latency') && s.name.endsWith('_count') && s.labels.task_queue === stack.taskQueue);
     expect(activityTasks.reduce((sum, s) => sum + s.value, 0)).toBeGreaterThan(10);
+    // Every Temporal metric the shipped dashboard charts is one this runtime serves.
+    const dashboard = JSON.parse(readFileSync(path.join(ROOT, 'deploy', 'monitoring', 'grafana-dashboard.json'), 'utf8'));
+    const charted = metricNames(JSON.stringify(dashboard.panels), 'temporal_');
+    expect(charted.size).toBeGreaterThanOrEqual(4);
+    const served = new Set(samples.map((s) => s.name));
+    expect([...charted].filter((name) => !served.has(name))).toEqual([]);
+  });
+
+  it('SIGTERM drains the worker and it exits 0, closing both metrics endpoints', async () => {
+    const exited = once(worker.child, 'exit');
+    worker.child.kill('SIGTERM'); // the tsx wrapper passes it on to the worker's node process
+    const [code] = await exited;
+    expect(code).toBe(0);
+    for (const url of [productUrl, temporalUrl]) await expect(fetch(url)).rejects.toThrow();
+  });
+
+  it('a metrics address in use stops `rcsync worker` before it starts: exit 2, one line naming the variable', async () => {
+    const holder = createServer().listen(0, '127.0.0.1');
+    await once(holder, 'listening');
+    const { port } = holder.address() as AddressInfo;
+    try {
+      const child = spawnWorkerProcess({ ...stackEnv(stack), RCSYNC_METRICS_ADDRESS: `127.0.0.1:${port}` });
+      const [code] = await once(child.child, 'exit');
+      expect(code).toBe(2);
+      expect(child.tail().trim()).toBe(`rcsync: cannot serve metrics on 127.0.0.1:${port} (EADDRINUSE): set RCSYNC_METRICS_ADDRESS to a free host:port, or "off".`);
+    } finally {
+      holder.close();
+    }
   });
 
   it('logs one JSON object per line, each with account, workflow id, run kind and stream', () => {
