@@ -7,46 +7,24 @@ import { Counter, Histogram, Registry } from 'prom-client';
 
 export const registry = new Registry();
 
-const recordsWritten = new Counter({
-  name: 'rcsync_records_written_total',
-  help: 'Warehouse rows inserted or changed, per account and stream (an unchanged re-fetch counts 0).',
-  labelNames: ['account', 'stream'],
-  registers: [registry],
-});
+/** A counter in the product's registry. */
+const counter = <L extends string>(name: string, help: string, labelNames: readonly L[]) => new Counter<L>({ name, help, labelNames, registers: [registry] });
 
-const apiRequests = new Counter({
-  name: 'rcsync_api_requests_total',
-  help: 'RingCentral requests sent (slots granted by the rate governor), per account and rate group.',
-  labelNames: ['account', 'rate_group'],
-  registers: [registry],
-});
-
-const rateLimited = new Counter({
-  name: 'rcsync_api_rate_limited_total',
-  help: 'HTTP 429 responses from RingCentral, per account and rate group.',
-  labelNames: ['account', 'rate_group'],
-  registers: [registry],
-});
-
-const rateWaitSeconds = new Counter({
-  name: 'rcsync_rate_wait_seconds_total',
-  help: 'Seconds requests were told to wait for a rate slot (inline or handed back to Temporal), per account and rate group.',
-  labelNames: ['account', 'rate_group'],
-  registers: [registry],
-});
+const recordsWritten = counter('rcsync_records_written_total', 'Warehouse rows inserted or changed, per account and stream (an unchanged re-fetch counts 0).', ['account', 'stream']);
+const apiRequests = counter('rcsync_api_requests_total', 'RingCentral requests sent (slots granted by the rate governor), per account and rate group.', ['account', 'rate_group']);
+const rateLimited = counter('rcsync_api_rate_limited_total', 'HTTP 429 responses from RingCentral, per account and rate group.', ['account', 'rate_group']);
+const rateWaitSeconds = counter(
+  'rcsync_rate_wait_seconds_total',
+  'Seconds requests were told to wait for a rate slot (inline or handed back to Temporal), per account and rate group.',
+  ['account', 'rate_group'],
+);
+const syncRuns = counter('rcsync_sync_runs_total', 'Sync and backfill runs by outcome (succeeded, failed, cancelled, skipped), per account.', ['account', 'kind', 'outcome']);
 
 const mergeSeconds = new Histogram({
   name: 'rcsync_dimension_merge_duration_seconds',
   help: 'Duration of the SCD2 extension dimension merge, per account.',
   labelNames: ['account'],
   buckets: [0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60, 120],
-  registers: [registry],
-});
-
-const syncRuns = new Counter({
-  name: 'rcsync_sync_runs_total',
-  help: 'Sync and backfill runs by outcome (succeeded, failed, cancelled, skipped), per account.',
-  labelNames: ['account', 'kind', 'outcome'],
   registers: [registry],
 });
 

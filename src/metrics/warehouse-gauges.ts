@@ -28,27 +28,38 @@ const UTILISATION_SQL = `
     FROM ringcentral.rate_budget WHERE account_id = ANY($1::text[])`;
 
 export function registerWarehouseGauges(registry: Registry, pool: Pool, accounts: string[]): void {
-  for (const name of ['rcsync_freshness_seconds', 'rcsync_rate_budget_utilisation_ratio']) registry.removeSingleMetric(name);
-  new Gauge({
+  gauge(registry, pool, accounts, {
     name: 'rcsync_freshness_seconds',
     help: 'Now minus the newest record synced (call start, message creation, snapshot capture), per account and stream.',
-    labelNames: ['account', 'stream'],
-    registers: [registry],
-    async collect() {
-      this.reset();
-      const rows = await scrapeQuery<{ account_id: string; stream: string; age_seconds: number }>(pool, FRESHNESS_SQL, accounts);
-      for (const r of rows) this.set({ account: r.account_id, stream: r.stream }, r.age_seconds);
-    },
+    labels: ['account', 'stream'],
+    sql: FRESHNESS_SQL,
+    sample: (r: { account_id: string; stream: string; age_seconds: number }) => [{ account: r.account_id, stream: r.stream }, r.age_seconds],
   });
-  new Gauge({
+  gauge(registry, pool, accounts, {
     name: 'rcsync_rate_budget_utilisation_ratio',
     help: 'Requests sent in the current rate window divided by the limit, per account and rate group (the governor stops at 0.9).',
-    labelNames: ['account', 'rate_group'],
+    labels: ['account', 'rate_group'],
+    sql: UTILISATION_SQL,
+    sample: (r: { account_id: string; rate_group: string; utilisation: number }) => [{ account: r.account_id, rate_group: r.rate_group }, r.utilisation],
+  });
+}
+
+/** A gauge whose samples are the rows of one query, run on every scrape (registering again replaces it). */
+function gauge<R>(
+  registry: Registry,
+  pool: Pool,
+  accounts: string[],
+  spec: { name: string; help: string; labels: string[]; sql: string; sample: (row: R) => [Record<string, string>, number] },
+): void {
+  registry.removeSingleMetric(spec.name);
+  new Gauge({
+    name: spec.name,
+    help: spec.help,
+    labelNames: spec.labels,
     registers: [registry],
     async collect() {
       this.reset();
-      const rows = await scrapeQuery<{ account_id: string; rate_group: string; utilisation: number }>(pool, UTILISATION_SQL, accounts);
-      for (const r of rows) this.set({ account: r.account_id, rate_group: r.rate_group }, r.utilisation);
+      for (const row of await scrapeQuery<R>(pool, spec.sql, accounts)) this.set(...spec.sample(row));
     },
   });
 }

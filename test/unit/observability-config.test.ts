@@ -5,14 +5,10 @@ import { ConfigError } from '../../src/config';
 import { configureLogging } from '../../src/infra/logging';
 import { DEFAULT_METRICS_ADDRESS, DEFAULT_TEMPORAL_METRICS_ADDRESS, formatAddress, metricsSettings } from '../../src/metrics/settings';
 
-const configError = (fn: () => unknown): string => {
-  try {
-    fn();
-  } catch (err) {
-    expect(err).toBeInstanceOf(ConfigError);
-    return (err as Error).message;
-  }
-  throw new Error('expected a ConfigError');
+/** Throws a ConfigError with this message. */
+const rejects = (fn: () => unknown, message: string | RegExp) => {
+  expect(fn).toThrow(ConfigError);
+  expect(fn).toThrow(message);
 };
 
 describe('metrics addresses', () => {
@@ -38,8 +34,8 @@ describe('metrics addresses', () => {
 
   it('name the variable and the fix for anything else', () => {
     for (const bad of ['9464', 'localhost', 'localhost:', ':9464', '127.0.0.1:70000', '::1:9464', 'http://127.0.0.1:9464']) {
-      expect(configError(() => metricsSettings({ RCSYNC_METRICS_ADDRESS: bad }))).toBe(`RCSYNC_METRICS_ADDRESS must be host:port (e.g. 127.0.0.1:9464) or "off", got "${bad}".`);
-      expect(configError(() => metricsSettings({ RCSYNC_TEMPORAL_METRICS_ADDRESS: bad }))).toMatch(/^RCSYNC_TEMPORAL_METRICS_ADDRESS must be host:port/);
+      rejects(() => metricsSettings({ RCSYNC_METRICS_ADDRESS: bad }), `RCSYNC_METRICS_ADDRESS must be host:port (e.g. 127.0.0.1:9464) or "off", got "${bad}".`);
+      rejects(() => metricsSettings({ RCSYNC_TEMPORAL_METRICS_ADDRESS: bad }), /^RCSYNC_TEMPORAL_METRICS_ADDRESS must be host:port/);
     }
   });
 });
@@ -69,7 +65,7 @@ describe('log level', () => {
     const saved = process.env.RCSYNC_LOG_LEVEL;
     process.env.RCSYNC_LOG_LEVEL = 'loud';
     try {
-      expect(configError(() => configureLogging('INFO'))).toBe('RCSYNC_LOG_LEVEL must be one of TRACE, DEBUG, INFO, WARN, ERROR, got "loud".');
+      rejects(() => configureLogging('INFO'), 'RCSYNC_LOG_LEVEL must be one of TRACE, DEBUG, INFO, WARN, ERROR, got "loud".');
     } finally {
       if (saved === undefined) delete process.env.RCSYNC_LOG_LEVEL;
       else process.env.RCSYNC_LOG_LEVEL = saved;
