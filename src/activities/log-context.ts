@@ -1,9 +1,9 @@
 /**
  * Account, run kind and stream on every log line of an activity (the SDK adds the workflow
  * id, and the logger a run kind from the workflow type): an activity interceptor derives
- * them from the activity type and its input. Activities that only carry a sync run id get them from that run's row.
- * The SDK's "Activity started" line is written before the input is decoded, so it has the
- * run kind and stream but not yet the account.
+ * them from the activity type and its input; activities that only carry a sync run id get
+ * them from that run's row. The SDK's "Activity started" line is written before the input
+ * is decoded, so it has the run kind and stream but not yet the account.
  */
 import type { Info } from '@temporalio/activity';
 import type { ActivityInterceptorsFactory } from '@temporalio/worker';
