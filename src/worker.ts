@@ -9,6 +9,7 @@ import { Client } from '@temporalio/client';
 import { NativeConnection, Worker, type WorkerOptions } from '@temporalio/worker';
 import { createActivities, type ActivityDeps } from './activities';
 import { dataConverter } from './codec';
+import { logContextInterceptor } from './activities/log-context';
 
 // Resolved by hand: under tsx/vitest the source is .ts, in dist it is .js.
 export const WORKFLOWS_PATH = ['index.ts', 'index.js']
@@ -39,5 +40,6 @@ export async function createWorker(params: WorkerParams): Promise<Worker> {
     activities: createActivities({ ...deps, temporal: deps.temporal ?? new Client({ connection, namespace, dataConverter: converter }) }),
     dataConverter: converter,
     ...options,
+    interceptors: { ...options?.interceptors, activity: [logContextInterceptor(deps.pool), ...(options?.interceptors?.activity ?? [])] },
   });
 }

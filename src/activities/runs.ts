@@ -1,6 +1,7 @@
 /** Sync-run bookkeeping: one running sync per account, watermarks only from successful runs. */
 import { WorkflowNotFoundError, type Client } from '@temporalio/client';
 import { dropTransientDoneMarkers } from '../warehouse/checkpoints';
+import { countSyncRun } from '../metrics/product';
 import type { ActivityDeps } from './deps';
 
 export interface Watermarks {
@@ -39,6 +40,7 @@ export function runActivities(deps: ActivityDeps, options: { staleRunMs?: number
       const mine = await deps.pool.query(`SELECT status FROM ringcentral.sync_run WHERE run_id = $1`, [runId]);
       const watermarks = await lastWatermarks(deps, accountKey);
       if (inserted.rowCount || mine.rows[0]?.status === 'running') return { started: true, watermarks };
+      countSyncRun(accountKey, kind, 'skipped');
       const holder = await deps.pool.query(`SELECT run_id FROM ringcentral.sync_run WHERE account_id = $1 AND kind = 'sync' AND status = 'running'`, [accountKey]);
       return { started: false, heldBy: holder.rows[0]?.run_id, watermarks };
     },
@@ -51,6 +53,7 @@ export function runActivities(deps: ActivityDeps, options: { staleRunMs?: number
       );
       // The one sync of the account is over: nothing can retry its windows any more.
       if (rows[0]?.kind === 'sync') await dropTransientDoneMarkers(deps.pool, rows[0].account_id);
+      for (const r of rows) countSyncRun(r.account_id, r.kind, input.status);
     },
   };
 }

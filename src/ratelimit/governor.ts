@@ -9,6 +9,7 @@
  * reservation, gives exactly that with the database every worker already shares, and uses
  * the database clock so workers' clock skew does not matter.
  */
+import { count429, countRateSlot } from '../metrics/product';
 import type { Pool } from '../warehouse/db';
 
 /** RingCentral's documented groups; the server may name others (X-Rate-Limit-Group), and we follow it. */
@@ -133,6 +134,7 @@ export class RateGovernor {
   async penalize(accountId: string, name: RateGroup, retryAfterMs: number): Promise<void> {
     const group = canonicalGroup(name);
     const defaults = defaultsFor(group);
+    count429(accountId, group);
     await this.pool.query(
       `INSERT INTO ringcentral.rate_budget (account_id, rate_group, limit_per_window, window_ms, blocked_until, rate_limited)
        VALUES ($1, $2, $4, $5, clock_timestamp() + make_interval(secs => $3 / 1000.0), 1)
@@ -179,6 +181,7 @@ export async function acquireSlot(
   const deadline = Date.now() + options.maxInlineWaitMs;
   for (;;) {
     const waitMs = await governor.tryAcquire(accountId, group);
+    countRateSlot(accountId, group, waitMs);
     if (waitMs === 0) return;
     if (Date.now() + waitMs > deadline) throw new RateLimitWait(group, waitMs);
     await new Promise((r) => setTimeout(r, waitMs));

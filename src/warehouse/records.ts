@@ -5,6 +5,7 @@
  * page fetched before a later change) never overwrites a newer version.
  */
 import type { PoolClient } from 'pg';
+import { countWritten } from '../metrics/product';
 
 export async function upsertCallLogRecords(db: PoolClient, accountId: string, records: unknown[]): Promise<number> {
   if (records.length === 0) return 0;
@@ -33,6 +34,7 @@ export async function upsertCallLogRecords(db: PoolClient, accountId: string, re
        AND coalesce(EXCLUDED.last_modified_time, 'infinity') >= coalesce(t.last_modified_time, '-infinity')`,
     [accountId, JSON.stringify(records)],
   );
+  countWritten(accountId, 'call_log', rowCount ?? 0);
   return rowCount ?? 0;
 }
 
@@ -63,6 +65,7 @@ export async function upsertMessages(db: PoolClient, accountId: string, extensio
        AND coalesce(EXCLUDED.last_modified_time, 'infinity') >= coalesce(t.last_modified_time, '-infinity')`,
     [accountId, extensionId, JSON.stringify(records)],
   );
+  countWritten(accountId, 'messages', rowCount ?? 0);
   return rowCount ?? 0;
 }
 
@@ -84,6 +87,7 @@ export async function insertExtensionSnapshot(db: PoolClient, runId: string, acc
        cost_center = EXCLUDED.cost_center, creation_time = EXCLUDED.creation_time`,
     [runId, accountId, JSON.stringify(records)],
   );
+  countWritten(accountId, 'extensions', rowCount ?? 0);
   return rowCount ?? 0;
 }
 
@@ -103,5 +107,6 @@ export async function insertDirectorySnapshot(db: PoolClient, runId: string, acc
        site_id = EXCLUDED.site_id, site_name = EXCLUDED.site_name, hidden = EXCLUDED.hidden, phone_numbers = EXCLUDED.phone_numbers`,
     [runId, accountId, JSON.stringify(records)],
   );
+  countWritten(accountId, 'directory', rowCount ?? 0);
   return rowCount ?? 0;
 }

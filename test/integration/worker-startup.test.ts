@@ -109,7 +109,7 @@ describe('rcsync worker start-up and shutdown', () => {
 
   it.each(['SIGTERM', 'SIGINT'] as const)('the first %s drains and exits 0', async (signal) => {
     const { child, lines, exited } = spawnWorker({ ...baseEnv(), DATABASE_URL: await emptyDatabase() });
-    await waitForLine(lines, /^Worker on task queue/, exited);
+    await waitForLine(lines, /worker started; Ctrl-C stops it/, exited);
     const sent = Date.now();
     child.kill(signal);
     const result = await Promise.race([exited, new Promise<undefined>((r) => setTimeout(() => r(undefined), 30_000))]);

@@ -7,8 +7,10 @@ const ROOT = path.resolve(__dirname, '..', '..');
 
 export interface WorkerProcess {
   child: ChildProcess;
-  /** The last lines it wrote to stderr, for failure messages. */
+  /** The last lines it wrote to stderr (its log), for failure messages. */
   tail(): string;
+  /** Every line it wrote to stderr so far. */
+  lines(): string[];
   kill(signal?: NodeJS.Signals): void;
 }
 
@@ -16,19 +18,25 @@ export function spawnWorkerProcess(env: Record<string, string>): WorkerProcess {
   // Its own process group, so a signal reaches tsx's node child too.
   const child = spawn(process.execPath, [path.join(ROOT, 'node_modules', 'tsx', 'dist', 'cli.mjs'), path.join(ROOT, 'src', 'client', 'main.ts'), 'worker'], {
     cwd: ROOT,
-    env: { ...process.env, RCSYNC_LOG_LEVEL: 'ERROR', ...env },
+    // Metrics off unless a test asks: several workers on one host would compete for the default ports.
+    env: { ...process.env, RCSYNC_LOG_LEVEL: 'ERROR', RCSYNC_METRICS_ADDRESS: 'off', RCSYNC_TEMPORAL_METRICS_ADDRESS: 'off', ...env },
     stdio: ['ignore', 'ignore', 'pipe'],
     detached: true,
   });
   // If the test run itself dies (Ctrl-C, SIGKILL), the worker's process group goes too.
   if (child.pid) watchdog(child.pid, undefined, true);
-  let lines: string[] = [];
+  const lines: string[] = [];
+  let partial = '';
   child.stderr!.on('data', (chunk: Buffer) => {
-    lines = [...lines, ...chunk.toString().split('\n')].slice(-40); // always drained, so the child never blocks on a full pipe
+    // Always drained, so the child never blocks on a full pipe; whole lines only.
+    const parts = (partial + chunk.toString()).split('\n');
+    partial = parts.pop()!;
+    lines.push(...parts);
   });
   return {
     child,
-    tail: () => lines.join('\n'),
+    tail: () => [...lines.slice(-40), partial].join('\n'),
+    lines: () => [...lines],
     kill(signal = 'SIGKILL') {
       try {
         process.kill(-child.pid!, signal);

@@ -2,8 +2,12 @@ import type { Command } from 'commander';
 import { NativeConnection } from '@temporalio/worker';
 import { encryptionKeys } from '../../codec';
 import { ConfigError, extractionSettings, loadAccounts, temporalConfig } from '../../config';
-import { installLogging } from '../../infra/logging';
+import { configureLogging, installTemporalRuntime } from '../../infra/logging';
 import { ensureSearchAttributes, searchAttributeSetupCommands } from '../../infra/search-attributes';
+import { registry } from '../../metrics/product';
+import { checkBindable, serveMetrics, type MetricsServer } from '../../metrics/server';
+import { metricsSettings } from '../../metrics/settings';
+import { registerWarehouseGauges } from '../../metrics/warehouse-gauges';
 import { RateGovernor } from '../../ratelimit/governor';
 import { RingCentralClients } from '../../ringcentral/client';
 import { migrate, MigrationsPendingError } from '../../warehouse/migrate';
@@ -44,40 +48,59 @@ export function registerWorker(program: Command) {
       const unwatch = watchSignals(() => running);
       let accounts;
       let settings;
+      let metrics;
+      let log;
       try {
+        log = configureLogging('INFO');
         accounts = loadAccounts();
         settings = extractionSettings();
+        metrics = metricsSettings();
         encryptionKeys(); // checked before anything starts; the worker's converter reads them
       } catch (err) {
         if (err instanceof ConfigError) fail(err.message);
         throw err;
       }
       if (accounts.size === 0) fail('No RingCentral account configured: set RC_SERVER_URL, RC_CLIENT_ID, RC_CLIENT_SECRET and RC_JWT, or RC_ACCOUNTS_FILE.');
-      installLogging('INFO'); // after the checks: bad input is one line, before anything starts
+      const busy = (variable: string) => (err: Error) => fail(`${err.message}: set ${variable} to a free host:port, or "off".`);
+      // Both addresses are checked before anything starts, and taken only once the warehouse is
+      // ready: a listener (or the runtime's log forwarding) would keep a failed start alive.
+      if (metrics.temporal) await checkBindable(metrics.temporal).catch(busy('RCSYNC_TEMPORAL_METRICS_ADDRESS'));
+      if (metrics.product) await checkBindable(metrics.product).catch(busy('RCSYNC_METRICS_ADDRESS'));
       const config = temporalConfig();
       // Every dependency is checked before anything changes: no migration without a Temporal to serve.
       const pool = await connectDatabase();
+      installTemporalRuntime({ temporalMetrics: metrics.temporal, forwardNativeLogs: true });
       const connection = await NativeConnection.connect({ address: config.address }).catch(async () => {
         await pool.end();
         return fail(temporalUnreachable(config.address), EXIT.usage);
       });
+      let metricsServer: MetricsServer | undefined;
       try {
         await checkNamespace(connection.workflowService, config);
         const applied = await migrate(pool).catch((err) => (err instanceof MigrationsPendingError ? fail(err.message) : Promise.reject(err)));
-        if (applied.length) console.error(`Applied migrations ${applied.join(', ')}.`);
+        if (applied.length) log.info({ migrations: applied }, 'applied warehouse migrations');
         const stillMissing = await ensureSearchAttributes(connection, config.namespace).catch(() => ['(could not list them)']);
         if (stillMissing.length) {
           // Not fatal: runs start without them and the UI cannot filter by account or outcome.
-          console.error(`Search attributes missing in namespace "${config.namespace}" (${stillMissing.join(', ')}); an admin can add them with: ${searchAttributeSetupCommands(config.namespace).join(' && ')}`);
+          log.warn(
+            { missing: stillMissing, fix: searchAttributeSetupCommands(config.namespace) },
+            `search attributes missing in namespace "${config.namespace}": runs start without them; an admin can add them`,
+          );
         }
+        registerWarehouseGauges(registry, pool, [...accounts.keys()]);
+        if (metrics.product) metricsServer = await serveMetrics(metrics.product).catch(busy('RCSYNC_METRICS_ADDRESS'));
         const governor = new RateGovernor(pool);
         const rc = new RingCentralClients(accounts, { governor });
         const worker = await createWorker({ connection, namespace: config.namespace, taskQueue: config.taskQueue, pool, rc, settings });
-        console.error(`Worker on task queue "${config.taskQueue}" (${config.address}), accounts: ${[...accounts.keys()].join(', ')}. Ctrl-C stops it.`);
+        log.info(
+          { taskQueue: config.taskQueue, temporal: config.address, accounts: [...accounts.keys()], metrics: metricsServer?.url ?? 'off' },
+          'worker started; Ctrl-C stops it',
+        );
         running = true;
         await worker.run(); // returns after SIGINT/SIGTERM once in-flight activities are done
       } finally {
         unwatch();
+        await metricsServer?.close();
         await connection.close().catch(() => undefined);
         await pool.end().catch(() => undefined);
       }
