@@ -36,7 +36,7 @@ describe('simulator CLI', () => {
       spy.mockRestore();
     }
     expect(errors).toHaveLength(2);
-    expect(errors[0]).toMatch(/^ringcentral-simulator: .*--days expects a number, got "many".*--help/);
+    expect(errors[0]).toMatch(/^ringcentral-simulator: .*--days must be a whole number from 1 to 365, got "many".*--help/);
     expect(errors[1]).toMatch(/^ringcentral-simulator: too many arguments/);
   });
 

@@ -10,6 +10,8 @@ import { runStartOptions, SYNC_STREAMS } from '../run-options';
 import { checkAccount, defaultAccountKey, parseDuration, parseRange, parseStreams } from '../validate';
 import { visibilityString } from '../visibility';
 
+const CANCEL_WAIT_MS = 60_000;
+
 export const syncWorkflowIdPrefix = (account: string) => `sync-${account}`;
 
 function print(json: boolean | undefined, value: unknown, text: string) {
@@ -147,11 +149,25 @@ export function registerRuns(program: Command) {
     .action(async (workflowId: string, opts: { json?: boolean }) => {
       const { client, connection } = await connectTemporal();
       try {
-        await client.workflow.getHandle(workflowId).cancel().catch((err) => {
+        const handle = client.workflow.getHandle(workflowId);
+        await handle.cancel().catch((err) => {
           if (err instanceof WorkflowNotFoundError) fail(`No running workflow ${workflowId}: list runs with \`rcsync status\`.`);
           throw err;
         });
-        print(opts.json, { workflowId, cancelRequested: true }, `Cancellation requested for ${workflowId}.`);
+        // Wait for the run to close, so that starting it again right after resumes it instead
+        // of joining the run that is still winding down; in-flight pages finish first.
+        const closed = await Promise.race([
+          handle.result().then(
+            () => true,
+            () => true,
+          ),
+          new Promise<false>((resolve) => setTimeout(() => resolve(false), CANCEL_WAIT_MS).unref()),
+        ]);
+        print(
+          opts.json,
+          { workflowId, cancelRequested: true, closed },
+          closed ? `Cancelled ${workflowId}; starting it again resumes from its checkpoints.` : `Cancellation requested for ${workflowId}; it stops after its in-flight pages (\`rcsync status ${workflowId}\`).`,
+        );
       } finally {
         await connection.close();
       }
