@@ -26,7 +26,8 @@ function spawnWorker(env: Record<string, string>): { child: ChildProcess; lines:
   const started = Date.now();
   const child = spawn(process.execPath, ['--import', 'tsx', path.join(ROOT, 'src', 'client', 'main.ts'), 'worker'], {
     cwd: ROOT,
-    env: { ...process.env, RCSYNC_LOG_LEVEL: 'WARN', ...env },
+    // Metrics off: parallel test files run workers too, and the default ports are fixed.
+    env: { ...process.env, RCSYNC_LOG_LEVEL: 'INFO', RCSYNC_METRICS_ADDRESS: 'off', RCSYNC_TEMPORAL_METRICS_ADDRESS: 'off', ...env },
     stdio: ['ignore', 'ignore', 'pipe'],
   });
   if (child.pid) watchdog(child.pid);

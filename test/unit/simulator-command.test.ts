@@ -14,7 +14,7 @@ describe('rcsync simulator', () => {
     expect(await run(['simulator', '--extensions'])).toBe(2);
     expect(await run(['simulator', '--bogus'])).toBe(2);
     expect(errors).toHaveLength(3);
-    expect(errors[0]).toMatch(/^rcsync: simulator: .*--days expects a number, got "many".*rcsync simulator --help/);
+    expect(errors[0]).toMatch(/^rcsync: simulator: .*--days must be a whole number from 1 to 365, got "many".*rcsync simulator --help/);
     expect(errors[1]).toMatch(/^rcsync: simulator: option '--extensions <n>' argument missing/);
     expect(errors[2]).toMatch(/^rcsync: simulator: unknown option '--bogus'/);
     for (const line of errors) expect(line).not.toContain('\n');
