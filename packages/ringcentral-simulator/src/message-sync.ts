@@ -7,21 +7,18 @@ import { DAY_MS, iso } from './clock';
 import { invalidParam, syncTokenInvalid } from './errors';
 import { renderMessage } from './message-render';
 import { availabilityAt, lastModifiedAt, type MessageStore, type MsgEntry } from './messages';
-import { hash32, hex32 } from './prng';
+import { readToken, signToken } from './signed-token';
 import type { ExtEntity } from './types';
 
 const MAX_ID = Number.MAX_SAFE_INTEGER;
 
 export function encodeSyncToken(seed: number, extId: number, t: number, lastId: number): string {
-  const body = `v1.${extId}.${t}.${lastId}`;
-  return Buffer.from(`${body}.${hex32(hash32(seed, 'sync', body))}`).toString('base64url');
+  return signToken(seed, 'sync', ['v1', extId, t, lastId]);
 }
 
 export function decodeSyncToken(seed: number, token: string): { extId: number; t: number; lastId: number } | undefined {
-  const parts = Buffer.from(token, 'base64url').toString('utf8').split('.');
-  if (parts.length !== 5 || parts[0] !== 'v1') return undefined;
-  const body = parts.slice(0, 4).join('.');
-  if (hex32(hash32(seed, 'sync', body)) !== parts[4]) return undefined;
+  const parts = readToken(seed, 'sync', token, 4);
+  if (!parts || parts[0] !== 'v1') return undefined;
   const [extId, t, lastId] = parts.slice(1, 4).map(Number) as [number, number, number];
   return [extId, t, lastId].every(Number.isFinite) ? { extId, t, lastId } : undefined;
 }
