@@ -12,7 +12,7 @@ const report = `${acct}/message-store-report`;
 export const EXPORT_AND_SYNC_ROUTES: readonly Route[] = [
   { name: 'call-log-sync', re: new RegExp(`${acct}/call-log-sync/?$`), method: 'GET', group: 'Heavy', kind: 'api', permission: 'ReadCallLog', handler: callLogSyncHandler },
   { name: 'message-store-report', re: new RegExp(`${report}/?$`), method: 'POST', group: 'Heavy', kind: 'api', permission: 'ReadMessages', handler: createExportHandler, status: 202 },
-  { name: 'message-store-report-task', re: new RegExp(`${report}/([^/]+)/?$`), method: 'GET', group: 'Heavy', kind: 'api', permission: 'ReadMessages', handler: exportTaskHandler },
-  { name: 'message-store-report-archives', re: new RegExp(`${report}/([^/]+)/archive/?$`), method: 'GET', group: 'Heavy', kind: 'api', permission: 'ReadMessages', handler: archiveListHandler },
-  { name: 'message-store-report-archive', re: new RegExp(`${report}/([^/]+)/archive/([^/]+)/?$`), method: 'GET', group: 'Heavy', kind: 'api', permission: 'ReadMessages', handler: archiveContentHandler },
+  { name: 'message-store-report-task', re: new RegExp(`${report}/([^/]+)/?$`), method: 'GET', group: 'Heavy', kind: 'api', permission: 'ReadMessages', handler: exportTaskHandler, pathParams: ['taskId'] },
+  { name: 'message-store-report-archives', re: new RegExp(`${report}/([^/]+)/archive/?$`), method: 'GET', group: 'Heavy', kind: 'api', permission: 'ReadMessages', handler: archiveListHandler, pathParams: ['taskId'] },
+  { name: 'message-store-report-archive', re: new RegExp(`${report}/([^/]+)/archive/([^/]+)/?$`), method: 'GET', group: 'Heavy', kind: 'api', permission: 'ReadMessages', handler: archiveContentHandler, pathParams: ['taskId', 'archiveId'] },
 ];

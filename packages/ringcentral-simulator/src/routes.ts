@@ -16,6 +16,8 @@ export interface Route {
   /** App permission the endpoint needs (x-app-permission in the spec); named by the '403' fault. */
   permission?: string;
   handler?: (core: Core, r: HandlerReq) => Body;
+  /** Names of the path's captures after the account id when they are not an extension id. */
+  pathParams?: readonly string[];
   /** Success status when not 200 (202 for task creation). */
   status?: number;
 }
@@ -48,7 +50,7 @@ export function matchRoute(pathname: string): RouteMatch | undefined {
       return {
         route,
         accountId: m[1] !== undefined ? decodeURIComponent(m[1]) : undefined,
-        extensionId: m[2] !== undefined && route.re.source.includes('/extension/') ? decodeURIComponent(m[2]) : undefined,
+        extensionId: m[2] !== undefined && !route.pathParams ? decodeURIComponent(m[2]) : undefined,
         params: m.slice(2).map((p) => decodeURIComponent(p)),
       };
     }
