@@ -6,12 +6,11 @@
 // message-store list renders them (availability Alive + Deleted, newest first) at the moment
 // the task completed. The spec fixes neither the inner layout nor the split; this is ours.
 
-import { DAY_MS, iso } from './clock';
-import { ApiError, invalidParam, notFoundParam, rcError } from './errors';
+import type { Account } from './account';
+import type { RenderCtx } from './call-render';
 import { listExtensions } from './extensions';
-import { acctUrl, type Body, type Core, type HandlerReq } from './handlers';
 import { renderMessage } from './message-render';
-import type { Availability } from './messages';
+import type { Availability, MessageStore } from './messages';
 import { hash32, hex32 } from './prng';
 import { zipFiles } from './zip';
 
@@ -30,13 +29,20 @@ export interface ExportTask extends ExportRange {
   fails: boolean;
 }
 
+/** The parts of the simulator an export reads. */
+export interface ExportSource {
+  account: Account;
+  messages: MessageStore;
+  ctx: RenderCtx;
+}
+
 export interface MailboxExport {
   extensionId: number;
   messages: Array<Record<string, unknown>>;
 }
 
 /** What an export of `range` holds when it completes at `at` (also the ground truth). */
-export function exportContent(core: Core, range: ExportRange, at: number): MailboxExport[] {
+export function exportContent(core: ExportSource, range: ExportRange, at: number): MailboxExport[] {
   const availability = new Set<Availability>(['Alive', 'Deleted']);
   const types = range.messageTypes ? new Set(range.messageTypes) : undefined;
   return listExtensions(core.account, at)
@@ -82,7 +88,7 @@ export class MessageExports {
   }
 
   /** The finished task's ZIP archives (built once; same bytes on every download). */
-  archivesOf(core: Core, t: ExportTask): Buffer[] {
+  archivesOf(core: ExportSource, t: ExportTask): Buffer[] {
     let zips = this.archives.get(t.id);
     if (!zips) {
       const at = this.completesAt(t);
@@ -97,88 +103,4 @@ export class MessageExports {
     }
     return zips;
   }
-}
-
-const taskUrl = (core: Core, id: string): string => `${acctUrl(core)}/message-store-report/${id}`;
-
-function renderTask(core: Core, t: ExportTask, now: number): Body {
-  const { status, since } = core.exports.status(t, now);
-  return {
-    uri: taskUrl(core, t.id),
-    id: t.id,
-    status,
-    accountId: core.ctx.accountId,
-    extensionId: String(core.ownerId),
-    creationTime: iso(t.created),
-    lastModifiedTime: iso(since),
-    dateFrom: iso(t.from),
-    dateTo: iso(t.to),
-  };
-}
-
-function parseBody(text: string | undefined): Record<string, unknown> {
-  if (!text || !text.trim()) return {};
-  try {
-    const b: unknown = JSON.parse(text);
-    if (b && typeof b === 'object' && !Array.isArray(b)) return b as Record<string, unknown>;
-  } catch {
-    // answered below
-  }
-  throw new ApiError(400, rcError('CMN-104', 'Cannot parse request'));
-}
-
-function bodyTime(b: Record<string, unknown>, name: string): number | undefined {
-  const v = b[name];
-  if (v === undefined || v === null) return undefined;
-  const t = typeof v === 'string' && /^\d{4}-\d{2}-\d{2}/.test(v) ? Date.parse(v) : NaN;
-  if (!Number.isFinite(t)) throw invalidParam(name, String(v));
-  return t;
-}
-
-export function createExportHandler(core: Core, r: HandlerReq): Body {
-  const b = parseBody(r.text);
-  const now = core.now();
-  const to = bodyTime(b, 'dateTo') ?? now;
-  const from = bodyTime(b, 'dateFrom') ?? to - DAY_MS;
-  if (from > to) throw invalidParam('dateFrom', String(b.dateFrom));
-  let messageTypes: string[] | undefined;
-  if (b.messageTypes !== undefined) {
-    const raw = Array.isArray(b.messageTypes) ? b.messageTypes : [b.messageTypes];
-    messageTypes = raw.map((v) => {
-      const hit = EXPORT_MESSAGE_TYPES.find((x) => typeof v === 'string' && x.toLowerCase() === v.toLowerCase());
-      if (!hit) throw invalidParam('messageTypes', String(v));
-      return hit;
-    });
-  }
-  const task = core.exports.create({ from, to, messageTypes }, now, r.fault === 'export-fails');
-  return renderTask(core, task, now);
-}
-
-function taskOf(core: Core, r: HandlerReq): ExportTask {
-  const id = r.params![0]!;
-  const t = core.exports.get(id);
-  if (!t) throw notFoundParam('taskId', id);
-  return t;
-}
-
-export function exportTaskHandler(core: Core, r: HandlerReq): Body {
-  return renderTask(core, taskOf(core, r), core.now());
-}
-
-/** Archives of a completed task; an unfinished or failed task lists none. */
-export function archiveListHandler(core: Core, r: HandlerReq): Body {
-  const t = taskOf(core, r);
-  if (core.exports.status(t, core.now()).status !== 'Completed') return { records: [] };
-  return {
-    records: core.exports.archivesOf(core, t).map((z, i) => ({ size: z.length, uri: `${taskUrl(core, t.id)}/archive/${i + 1}` })),
-  };
-}
-
-export function archiveContentHandler(core: Core, r: HandlerReq): Body {
-  const t = taskOf(core, r);
-  const raw = r.params![1]!;
-  const zips = core.exports.status(t, core.now()).status === 'Completed' ? core.exports.archivesOf(core, t) : [];
-  const zip = /^\d+$/.test(raw) ? zips[Number(raw) - 1] : undefined;
-  if (!zip) throw notFoundParam('archiveId', raw);
-  return { contentType: 'application/zip', data: zip };
 }

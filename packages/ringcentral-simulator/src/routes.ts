@@ -2,27 +2,13 @@
 
 import {
   callLogHandler, directoryHandler, extensionHandler, extensionListHandler, messageStoreHandler, messageSyncHandler,
-  type Body, type Core, type HandlerReq,
 } from './handlers';
+import { ACCOUNT_PATH, type Route } from './route';
 import { EXPORT_AND_SYNC_ROUTES } from './routes-request-plan';
-import type { RateGroup } from './types';
 
-export interface Route {
-  name: string;
-  re: RegExp;
-  method: 'GET' | 'POST';
-  group: RateGroup;
-  kind: 'api' | 'token' | 'revoke';
-  /** App permission the endpoint needs (x-app-permission in the spec); named by the '403' fault. */
-  permission?: string;
-  handler?: (core: Core, r: HandlerReq) => Body;
-  /** Names of the path's captures after the account id when they are not an extension id. */
-  pathParams?: readonly string[];
-  /** Success status when not 200 (202 for task creation). */
-  status?: number;
-}
+export type { Route } from './route';
 
-const acct = '^/restapi/v1\\.0/account/([^/]+)';
+const acct = ACCOUNT_PATH;
 
 export const ROUTES: readonly Route[] = [
   { name: 'token', re: /^\/restapi\/oauth\/token\/?$/, method: 'POST', group: 'Auth', kind: 'token' },

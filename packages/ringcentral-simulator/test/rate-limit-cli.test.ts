@@ -54,6 +54,7 @@ describe('--rate-limits / --rate-window-scale', () => {
     const served = serveSimulatorFromCli(opts, { log: (l) => lines.push(l), until });
     try {
       for (let i = 0; i < 200 && !lines.some((l) => l.startsWith('RC_JWT=')); i++) await new Promise((r) => setTimeout(r, 10));
+      expect(lines).toContain('# rate limits: Light 50/6s, Medium 40/6s, Heavy 3/1s, Auth 50/6s');
       const url = lines.find((l) => l.startsWith('RC_SERVER_URL='))!.slice('RC_SERVER_URL='.length);
       const sim = { credentials: { clientId: 'sim-client-id', clientSecret: 'sim-client-secret' } } as any;
       const tok = await http(`${url}/restapi/oauth/token`, {
