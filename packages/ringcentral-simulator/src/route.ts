@@ -15,6 +15,7 @@ export interface Route {
   kind: 'api' | 'token' | 'revoke';
   /** App permission the endpoint needs (x-app-permission in the spec); named by the '403' fault. */
   permission?: string;
+  /** Answers a JSON body, or `{ contentType, data: Buffer }` for a download (the export's ZIPs). */
   handler?: (core: Core, r: HandlerReq) => Body;
   /** Names of the path's captures after the account id when they are not an extension id. */
   pathParams?: readonly string[];
