@@ -4,7 +4,7 @@
 
 import type { Account } from './account';
 import { OUTCOMES } from './call-outcomes';
-import { recordingTypeOf, type CallEntry } from './calls';
+import { callResult, recordingTypeOf, type CallEntry } from './calls';
 import { iso } from './clock';
 import { AREAS, CALLER_NAMES } from './names';
 import { Rng, base62, hash32, hex32 } from './prng';
@@ -47,7 +47,7 @@ function externalParty(seed: number): Party {
   return p;
 }
 
-function lastModified(e: CallEntry, now: number): number {
+export function lastModified(e: CallEntry, now: number): number {
   let t = e.lmt0;
   if (e.recAt && e.recAt <= now && e.recAt > t) t = e.recAt;
   if (e.delAt && e.delAt <= now && e.delAt > t) t = e.delAt;
@@ -69,7 +69,7 @@ export function renderCall(ctx: RenderCtx, e: CallEntry, view: 'Simple' | 'Detai
   const direction = e.outbound ? 'Outbound' : 'Inbound';
   const action = e.fax ? (e.outbound ? 'Outgoing Fax' : 'Incoming Fax')
     : e.outbound ? (!internal && e.seed % 10 === 0 ? 'RingOut Web' : 'VoIP Call') : 'Phone Call';
-  const result = oc.result[e.leg] ?? oc.result[0];
+  const result = callResult(e);
   const reason = oc.reason[e.leg];
   const startTime = iso(e.start);
   const extension = { uri: `${acct}/extension/${owner.id}`, id: owner.id };

@@ -43,6 +43,8 @@ export interface CallFilter {
   showDeleted: boolean;
   /** withRecording / recordingType: only records whose recording has arrived (of that type). */
   recording?: 'Automatic' | 'OnDemand' | 'All';
+  /** call-log-sync statusGroup=Missed: only records whose result is Missed. */
+  missedOnly?: boolean;
 }
 
 /** Presentation detail derived from the entry seed; filters need it too. */
@@ -59,7 +61,7 @@ const VISIBLE_AFTER_MS = 30_000;
 const RECORDING_DELAY_MS: [number, number] = [240_000, 420_000];
 const DELETE_DELAY_MS: [number, number] = [3_000_000, 4_200_000];
 /** After this, nothing about a day's calls can change any more (so its counts may be cached). */
-const SETTLE_MS = MAX_CALL_SECONDS * 1000 + VISIBLE_AFTER_MS + DELETE_DELAY_MS[1] + 1000;
+export const SETTLE_MS = MAX_CALL_SECONDS * 1000 + VISIBLE_AFTER_MS + DELETE_DELAY_MS[1] + 1000;
 
 const deleteDelay = (x: number): number => DELETE_DELAY_MS[0] + Math.floor(x * (DELETE_DELAY_MS[1] - DELETE_DELAY_MS[0]));
 
@@ -80,11 +82,15 @@ export function matches(e: CallEntry, f: CallFilter, now: number): boolean {
     if (!e.recAt || e.recAt > now) return false;
     if (f.recording !== 'All' && recordingTypeOf(e) !== f.recording) return false;
   }
+  if (f.missedOnly && callResult(e) !== 'Missed') return false;
   return true;
 }
 
+/** The record's `result` as served (the callee's leg of an internal call may differ). */
+export const callResult = (e: CallEntry): string => OUTCOMES[e.outcome]!.result[e.leg] ?? OUTCOMES[e.outcome]!.result[0];
+
 const filterKey = (f: CallFilter): string =>
-  `${f.types ? [...f.types].sort().join(',') : '*'}|${f.directions ? [...f.directions].sort().join(',') : '*'}|${f.showDeleted}|${f.recording ?? ''}`;
+  `${f.types ? [...f.types].sort().join(',') : '*'}|${f.directions ? [...f.directions].sort().join(',') : '*'}|${f.showDeleted}|${f.recording ?? ''}|${f.missedOnly ? 'M' : ''}`;
 
 export class CallLog {
   private readonly days: Lru<number, CallEntry[]>;

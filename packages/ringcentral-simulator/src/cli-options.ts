@@ -2,6 +2,7 @@
 // `rcsync simulator`, which hands its arguments over unparsed.
 
 import { Command, InvalidArgumentError } from 'commander';
+import { parseRateLimits } from './rate-limit-spec';
 import type { SimulatorOptions } from './types';
 
 export interface CliOptions extends SimulatorOptions {
@@ -19,6 +20,20 @@ const whole = (flag: string, min: number, max: number) => (v: string): number =>
   const n = Number(v);
   if (v === '' || !Number.isInteger(n) || n < min || n > max) throw new InvalidArgumentError(`${flag} must be a whole number from ${min} to ${max}, got "${v}".`);
   return n;
+};
+
+const positive = (flag: string) => (v: string): number => {
+  const n = num(flag)(v);
+  if (!(n > 0)) throw new InvalidArgumentError(`${flag} expects a number > 0, got "${v}".`);
+  return n;
+};
+
+const rateLimits = (v: string): ReturnType<typeof parseRateLimits> => {
+  try {
+    return parseRateLimits(v);
+  } catch (err) {
+    throw new InvalidArgumentError(`--rate-limits: ${(err as Error).message}.`);
+  }
 };
 
 /** The one definition of the CLI's options; `name` is how help and errors call the program. */
@@ -40,6 +55,9 @@ export function simulatorCommand(name = 'ringcentral-simulator'): Command {
     .option('--now <iso>', 'simulated time at start: an ISO date, or "now"', 'now')
     .option('--account-id <id>', 'account id the API answers to')
     .option('--public-url <url>', 'base URL written into uri and navigation fields (default: the server address)')
+    .option('--rate-limits <spec>', 'custom limits per group, e.g. Heavy=3/10s,Light=100/60s (others keep the defaults)', rateLimits)
+    .option('--rate-window-scale <x>', 'multiply every rate window (and penalty) by x, e.g. 0.1: 60 s windows become 6 s', positive('--rate-window-scale'))
+    .option('--export-task-seconds <n>', 'simulated seconds a message-store export task takes to complete', positive('--export-task-seconds'))
     .option('--control', 'serve the control surface (stats, truth, clock, events, faults) under /_sim/ to loopback clients')
     .helpOption('-h, --help', 'show this help')
     .allowExcessArguments(false);
@@ -66,6 +84,9 @@ function toOptions(f: Record<string, unknown>, env: NodeJS.ProcessEnv): CliOptio
     accountId: str('accountId'),
     publicUrl: str('publicUrl'),
     control: f.control === true,
+    rateLimits: f.rateLimits as CliOptions['rateLimits'],
+    rateWindowScale: f.rateWindowScale as number | undefined,
+    exportTaskMs: f.exportTaskSeconds === undefined ? undefined : Math.round((f.exportTaskSeconds as number) * 1000),
   };
 }
 

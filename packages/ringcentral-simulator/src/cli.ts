@@ -26,6 +26,11 @@ export async function serveSimulatorFromCli(opts: CliOptions, io: CliIo = { log:
   show('RC_CLIENT_ID', clientId);
   show('RC_CLIENT_SECRET', clientSecret);
   show('RC_JWT', jwt);
+  if (clean.rateLimits || clean.rateWindowScale) {
+    // Say what is enforced, so a run with custom limits is not mistaken for RingCentral's defaults.
+    const win = (ms: number): string => (ms % 1000 ? `${ms}ms` : `${ms / 1000}s`);
+    io.log(`# rate limits: ${Object.entries(sim.rateLimits.limits).map(([g, l]) => `${g} ${l.limit}/${win(l.windowMs)}`).join(', ')}`);
+  }
   if (clean.control) io.log(`# control surface: ${sim.url}/_sim/ (loopback clients only)`);
   const stop =
     io.until ??

@@ -68,6 +68,19 @@ const ROUTES: Record<string, Handler> = {
       extensionVersions: sim.truth.extensionVersions(),
     };
   },
+  'GET truth/call-log-changes': (sim, q) => ({
+    ...now(sim),
+    records: sim.truth.callLogChanges({ since: time(q.get('since'), 'since (ISO time)'), showDeleted: q.get('showDeleted') === 'true', missedOnly: q.get('statusGroup') === 'Missed' }),
+  }),
+  'GET truth/message-export': (sim, q) => ({
+    ...now(sim),
+    mailboxes: sim.truth.messageExport({
+      from: time(q.get('from'), 'from (ISO time)'), to: time(q.get('to'), 'to (ISO time)'),
+      ...(q.get('at') === null ? {} : { at: time(q.get('at'), 'at (ISO time)') }),
+      ...(q.getAll('messageType').length ? { messageTypes: q.getAll('messageType') } : {}),
+    }),
+  }),
+  'GET truth/message-export-tasks': (sim) => sim.truth.exportTasks(),
   'GET clock': (sim) => now(sim),
   'POST clock/advance': (sim, _q, b) => (sim.clock.advance(need<number>(b.ms, 'ms', (x) => typeof x === 'number' && x >= 0)), now(sim)),
   'POST clock/set': (sim, _q, b) => (sim.clock.set(time(b.to as string, 'to (ISO time)')), now(sim)),

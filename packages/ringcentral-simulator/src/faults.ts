@@ -7,6 +7,7 @@ import type { RateGroup } from './types';
 
 export const FAULT_KINDS = [
   '429-burst', '503', '500', '403', 'reset', 'slow', 'truncated', 'invalid-json', 'revoke-token', '404-extension', '404',
+  'export-fails',
 ] as const;
 export type FaultKind = (typeof FAULT_KINDS)[number];
 
@@ -78,6 +79,8 @@ export class Faults {
   private applicable(kind: FaultKind, req: FaultRequest): boolean {
     if (kind === 'revoke-token') return req.hasBearer;
     if (kind === '404-extension' || kind === '404') return req.extensionId !== undefined;
+    // Lets the request through; the export task it creates ends Failed instead of Completed.
+    if (kind === 'export-fails') return req.method === 'POST' && /\/message-store-report\/?(\?|$)/.test(req.pathAndQuery);
     return true;
   }
 

@@ -11,6 +11,8 @@ import { messageSync } from './message-sync';
 import { hasMailbox, type Availability, type MessageStore } from './messages';
 import { envelope, parsePage, parsePerPage, selfUri, slicePage } from './paging';
 import { boolParam, dateParam, enumSet, intParam, oneOf } from './query';
+import type { FaultKind } from './faults';
+import type { MessageExports } from './message-export';
 import type { ExtEntity } from './types';
 
 export interface Core {
@@ -21,6 +23,8 @@ export interface Core {
   seed: number;
   ownerId: number;
   syncTokenMaxAgeMs: number;
+  /** Message-store export tasks (message-store-report). */
+  exports: MessageExports;
   /** Current simulated time, after applying due lifecycle events. */
   now(): number;
 }
@@ -29,6 +33,12 @@ export interface HandlerReq {
   q: URLSearchParams;
   rawQuery: string;
   extensionId?: string;
+  /** Path captures after the account id (task and archive ids). */
+  params?: readonly string[];
+  /** Request body of a POST. */
+  text?: string;
+  /** The fault that fired on this request and let it through (e.g. 'export-fails'). */
+  fault?: FaultKind;
 }
 
 export type Body = Record<string, unknown>;
@@ -42,7 +52,7 @@ const EXT_TYPES = [
 const DIRECTORY_TYPES = ['User', 'Department', 'Announcement', 'Voicemail', 'SharedLinesGroup', 'PagingOnly', 'IvrMenu',
   'ParkLocation', 'Limited', 'Site', 'Room', 'Bot'] as const;
 
-const acctUrl = (core: Core): string => `${core.ctx.base}/restapi/v1.0/account/${core.ctx.accountId}`;
+export const acctUrl = (core: Core): string => `${core.ctx.base}/restapi/v1.0/account/${core.ctx.accountId}`;
 
 /** '~' or a numeric id of an extension that exists (not deleted) now; else 404 CMN-102. */
 export function resolveExtension(core: Core, raw: string, now: number): ExtEntity {

@@ -6,7 +6,8 @@ import type { RateDecision } from './rate-limiter';
 export interface Out {
   status: number;
   headers: Record<string, string>;
-  body: string;
+  /** JSON text, or raw bytes (archive downloads) sent with the Content-Type in headers. */
+  body: string | Buffer;
   fault?: FaultRule;
   throttled?: boolean;
 }

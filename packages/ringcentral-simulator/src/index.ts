@@ -9,4 +9,5 @@ export type { FaultRule, FaultKind, FaultMatch } from './faults';
 export type { LifecycleEvent, LifecycleKind } from './lifecycle';
 export type { RequestLogEntry, StatsSnapshot } from './stats';
 export type { ExtensionVersionInfo, TimeLike, Truth } from './truth';
+export type { MailboxExport } from './message-export';
 export type { SimClockApi } from './clock';

@@ -10,7 +10,7 @@ import { DAY_MS, iso } from './clock';
 import { invalidParam, syncTokenInvalid } from './errors';
 import { renderMessage } from './message-render';
 import { availabilityAt, lastModifiedAt, type MessageStore, type MsgEntry } from './messages';
-import { hash32, hex32 } from './prng';
+import { readToken, signToken } from './signed-token';
 import type { ExtEntity } from './types';
 
 const MAX_ID = Number.MAX_SAFE_INTEGER;
@@ -29,15 +29,12 @@ export interface SyncTokenBody {
 }
 
 export function encodeSyncToken(seed: number, tok: SyncTokenBody): string {
-  const body = `v2.${tok.extId}.${tok.t}.${tok.lastId}.${tok.frame.from}.${tok.frame.to}`;
-  return Buffer.from(`${body}.${hex32(hash32(seed, 'sync', body))}`).toString('base64url');
+  return signToken(seed, 'sync', ['v2', tok.extId, tok.t, tok.lastId, tok.frame.from, tok.frame.to]);
 }
 
 export function decodeSyncToken(seed: number, token: string): SyncTokenBody | undefined {
-  const parts = Buffer.from(token, 'base64url').toString('utf8').split('.');
-  if (parts.length !== 7 || parts[0] !== 'v2') return undefined;
-  const body = parts.slice(0, 6).join('.');
-  if (hex32(hash32(seed, 'sync', body)) !== parts[6]) return undefined;
+  const parts = readToken(seed, 'sync', token, 6);
+  if (!parts || parts[0] !== 'v2') return undefined;
   const [extId, t, lastId, from, to] = parts.slice(1, 6).map(Number) as [number, number, number, number, number];
   return [extId, t, lastId, from, to].every(Number.isFinite) ? { extId, t, lastId, frame: { from, to } } : undefined;
 }

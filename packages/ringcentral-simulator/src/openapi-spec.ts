@@ -31,6 +31,10 @@ export function extractFromSpec(spec: any): Record<string, any> {
     messageStore: json(g(`${P}/extension/{extensionId}/message-store`), '200'),
     messageSync: json(g(`${P}/extension/{extensionId}/message-sync`), 'default'),
     directory: json(g(`${P}/directory/entries`), '200'),
+    callLogSync: json(g(`${P}/call-log-sync`), '200'),
+    messageStoreReportCreate: json(spec.paths[`${P}/message-store-report`].post, '202'),
+    messageStoreReportTask: json(g(`${P}/message-store-report/{taskId}`), '200'),
+    messageStoreReportArchive: json(g(`${P}/message-store-report/{taskId}/archive`), '200'),
     ErrorResponse: spec.components.schemas.ErrorResponse,
     ErrorEntity: spec.components.schemas.ErrorEntity,
   };

@@ -11,6 +11,17 @@ export const DEFAULT_LIMITS: Record<RateGroup, RateLimitConfig> = {
   Auth: { limit: 5, windowMs: 60_000 },
 };
 
+/** The configured limits with every window (default or custom) multiplied by `scale`. */
+export function scaleWindows(
+  limits: Partial<Record<RateGroup, Partial<RateLimitConfig>>> = {}, scale: number,
+): Partial<Record<RateGroup, Partial<RateLimitConfig>>> {
+  if (!(scale > 0)) throw new RangeError(`rateWindowScale must be > 0, got ${scale}`);
+  if (scale === 1) return limits;
+  return Object.fromEntries(RATE_GROUPS.map((g) => [g, {
+    ...limits[g], windowMs: Math.max(1, Math.round((limits[g]?.windowMs ?? DEFAULT_LIMITS[g].windowMs) * scale)),
+  }]));
+}
+
 export interface RateDecision {
   allowed: boolean;
   group: RateGroup;

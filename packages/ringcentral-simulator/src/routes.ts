@@ -2,22 +2,13 @@
 
 import {
   callLogHandler, directoryHandler, extensionHandler, extensionListHandler, messageStoreHandler, messageSyncHandler,
-  type Body, type Core, type HandlerReq,
 } from './handlers';
-import type { RateGroup } from './types';
+import { ACCOUNT_PATH, type Route } from './route';
+import { EXPORT_AND_SYNC_ROUTES } from './routes-request-plan';
 
-export interface Route {
-  name: string;
-  re: RegExp;
-  method: 'GET' | 'POST';
-  group: RateGroup;
-  kind: 'api' | 'token' | 'revoke';
-  /** App permission the endpoint needs (x-app-permission in the spec); named by the '403' fault. */
-  permission?: string;
-  handler?: (core: Core, r: HandlerReq) => Body;
-}
+export type { Route } from './route';
 
-const acct = '^/restapi/v1\\.0/account/([^/]+)';
+const acct = ACCOUNT_PATH;
 
 export const ROUTES: readonly Route[] = [
   { name: 'token', re: /^\/restapi\/oauth\/token\/?$/, method: 'POST', group: 'Auth', kind: 'token' },
@@ -27,6 +18,7 @@ export const ROUTES: readonly Route[] = [
   { name: 'extension', re: new RegExp(`${acct}/extension/([^/]+)/?$`), method: 'GET', group: 'Light', kind: 'api', permission: 'ReadAccounts', handler: extensionHandler },
   { name: 'message-store', re: new RegExp(`${acct}/extension/([^/]+)/message-store/?$`), method: 'GET', group: 'Light', kind: 'api', permission: 'ReadMessages', handler: messageStoreHandler },
   { name: 'message-sync', re: new RegExp(`${acct}/extension/([^/]+)/message-sync/?$`), method: 'GET', group: 'Light', kind: 'api', permission: 'ReadMessages', handler: messageSyncHandler },
+  ...EXPORT_AND_SYNC_ROUTES,
   { name: 'directory', re: new RegExp(`${acct}/directory/entries/?$`), method: 'GET', group: 'Medium', kind: 'api', permission: 'ReadAccounts', handler: directoryHandler },
 ];
 
@@ -34,6 +26,7 @@ export interface RouteMatch {
   route: Route;
   accountId?: string;
   extensionId?: string;
+  params: string[];
 }
 
 export function matchRoute(pathname: string): RouteMatch | undefined {
@@ -43,7 +36,8 @@ export function matchRoute(pathname: string): RouteMatch | undefined {
       return {
         route,
         accountId: m[1] !== undefined ? decodeURIComponent(m[1]) : undefined,
-        extensionId: m[2] !== undefined ? decodeURIComponent(m[2]) : undefined,
+        extensionId: m[2] !== undefined && !route.pathParams ? decodeURIComponent(m[2]) : undefined,
+        params: m.slice(2).map((p) => decodeURIComponent(p)),
       };
     }
   }

@@ -114,7 +114,7 @@ export class SimServer {
       ...out.headers,
     };
     const kind = out.fault?.kind;
-    const body = Buffer.from(out.body, 'utf8');
+    const body = typeof out.body === 'string' ? Buffer.from(out.body, 'utf8') : out.body;
     if (kind === 'reset') {
       // Headers and part of the body go out, then the connection dies mid-body.
       res.writeHead(out.status, { ...headers, 'Content-Length': String(body.length) });
@@ -127,7 +127,7 @@ export class SimServer {
       res.end(body.subarray(0, Math.floor(body.length / 2)));
       return;
     }
-    const payload = kind === 'invalid-json' ? Buffer.from(`<html><body>502 Bad Gateway</body></html>${out.body.slice(0, 40)}`) : body;
+    const payload = kind === 'invalid-json' ? Buffer.from(`<html><body>502 Bad Gateway</body></html>${body.subarray(0, 40).toString('utf8')}`) : body;
     res.writeHead(out.status, { ...headers, 'Content-Length': String(payload.length) });
     res.end(payload);
   }
@@ -197,8 +197,13 @@ export class SimServer {
         return json(404, notFoundParam('accountId', match.accountId).body, rh);
       }
       try {
-        const body = route.handler!(core, { q: url.searchParams, rawQuery: url.search.slice(1), extensionId: match.extensionId });
-        out = json(200, body, rh);
+        const text = method === 'POST' ? await readBody(req) : undefined;
+        const body = route.handler!(core, {
+          q: url.searchParams, rawQuery: url.search.slice(1), extensionId: match.extensionId, params: match.params, text, fault: fault?.kind,
+        });
+        out = Buffer.isBuffer(body.data)
+          ? { status: route.status ?? 200, headers: { ...rh, 'Content-Type': String(body.contentType) }, body: body.data }
+          : json(route.status ?? 200, body, rh);
       } catch (err) {
         if (err instanceof ApiError) return json(err.status, err.body, { ...rh, ...err.headers });
         throw err;

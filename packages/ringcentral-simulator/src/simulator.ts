@@ -10,7 +10,8 @@ import { Faults } from './faults';
 import type { Core } from './handlers';
 import { Lifecycle } from './lifecycle';
 import { MessageStore } from './messages';
-import { RateLimiter } from './rate-limiter';
+import { RateLimiter, scaleWindows } from './rate-limiter';
+import { MessageExports } from './message-export';
 import { SimServer } from './server';
 import { Stats } from './stats';
 import { Truth } from './truth';
@@ -34,11 +35,14 @@ export const DEFAULTS = {
   callDayCache: 6,
   requestLogLimit: 100_000,
   syncTokenMaxAgeMs: 30 * DAY_MS,
+  exportTaskMs: 60_000,
+  exportMailboxesPerArchive: 100,
 };
 
 export type ResolvedOptions = Required<Pick<SimulatorOptions,
   'seed' | 'extensions' | 'days' | 'accountId' | 'companyName' | 'clientId' | 'clientSecret' | 'jwt' | 'eventsPerDay'
-  | 'messagesPerExtensionPerDay' | 'callsPerExtensionPerDay' | 'callDayCache' | 'requestLogLimit' | 'syncTokenMaxAgeMs'>> & {
+  | 'messagesPerExtensionPerDay' | 'callsPerExtensionPerDay' | 'callDayCache' | 'requestLogLimit' | 'syncTokenMaxAgeMs'
+  | 'exportTaskMs' | 'exportMailboxesPerArchive'>> & {
   now: number;
   tokenTtl: TokenTtl;
 };
@@ -76,6 +80,8 @@ export class SimulatorCore {
       callDayCache: o.callDayCache ?? DEFAULTS.callDayCache,
       requestLogLimit: o.requestLogLimit ?? DEFAULTS.requestLogLimit,
       syncTokenMaxAgeMs: o.syncTokenMaxAgeMs ?? DEFAULTS.syncTokenMaxAgeMs,
+      exportTaskMs: o.exportTaskMs ?? DEFAULTS.exportTaskMs,
+      exportMailboxesPerArchive: Math.max(1, Math.floor(o.exportMailboxesPerArchive ?? DEFAULTS.exportMailboxesPerArchive)),
       now,
       tokenTtl: { ...DEFAULTS.tokenTtl, ...(o.tokenTtl ?? {}) },
     };
@@ -100,7 +106,7 @@ export class SimulatorCore {
       clientId: opts.clientId, clientSecret: opts.clientSecret, jwt: opts.jwt, ownerId: String(ownerId),
       ttl: opts.tokenTtl, wall, maxSessions: o.maxSessions ?? 0,
     });
-    this.limiter = new RateLimiter(o.rateLimits, o.penaltyMs, o.penaltyRestarts ?? true, wall);
+    this.limiter = new RateLimiter(scaleWindows(o.rateLimits, o.rateWindowScale ?? 1), o.penaltyMs, o.penaltyRestarts ?? true, wall);
     this.faults = new Faults(opts.seed);
     this.stats = new Stats(opts.requestLogLimit);
     const lifecycle = this.lifecycle;
@@ -113,6 +119,7 @@ export class SimulatorCore {
       seed: opts.seed,
       ownerId,
       syncTokenMaxAgeMs: opts.syncTokenMaxAgeMs,
+      exports: new MessageExports({ seed: opts.seed, taskMs: opts.exportTaskMs, mailboxesPerArchive: opts.exportMailboxesPerArchive }),
       now(): number {
         const t = clock.now();
         lifecycle.syncTo(t);

@@ -1,11 +1,13 @@
 // Ground truth for tests: the same objects the API serves, computed without HTTP, paging or
 // throttling, at the current simulated time.
 
+import { callLogChanges } from './call-log-sync';
 import { renderCall } from './call-render';
 import { iso } from './clock';
 import { directoryEntries, listExtensions, renderDirectoryEntry, renderExtension } from './extensions';
 import type { Core } from './handlers';
 import { renderMessage } from './message-render';
+import { exportContent, type MailboxExport } from './message-export';
 import type { Availability } from './messages';
 import type { ExtAttrs } from './types';
 
@@ -47,6 +49,36 @@ export class Truth {
     if (!e || !this.core.account.attrsAt(e, now)) return [];
     const availability = new Set<Availability>(opts.availability ?? ['Alive', 'Deleted']);
     return this.core.messages.list(e, ms(opts.from), ms(opts.to), { availability }, now).map((m) => renderMessage(this.core.ctx, m, now));
+  }
+
+  /**
+   * What call-log-sync ISync owes a client whose token was taken at `since`: every record that
+   * appeared or changed in (since, now], view Detailed, oldest change first (deleted ones only
+   * with showDeleted, as the API).
+   */
+  callLogChanges(opts: { since: TimeLike; showDeleted?: boolean; missedOnly?: boolean }): Array<Record<string, unknown>> {
+    const now = this.core.now();
+    const since = { t: ms(opts.since), day: Number.MAX_SAFE_INTEGER, key: 0 };
+    return callLogChanges(this.core.calls, since, { showDeleted: opts.showDeleted ?? false, missedOnly: opts.missedOnly }, now)
+      .map(({ e }) => renderCall(this.core.ctx, e, 'Detailed', now));
+  }
+
+  /**
+   * The content of a message-store export of [from, to) that completes at `at` (default now):
+   * per mailbox holding any, its messages as the archive's `<extensionId>/messages.json`.
+   */
+  messageExport(opts: { from: TimeLike; to: TimeLike; at?: TimeLike; messageTypes?: string[] }): MailboxExport[] {
+    const now = this.core.now();
+    const at = opts.at === undefined ? now : ms(opts.at);
+    if (at > now) throw new RangeError('messageExport: `at` is in the simulated future');
+    return exportContent(this.core, { from: ms(opts.from), to: ms(opts.to), messageTypes: opts.messageTypes }, at);
+  }
+
+  /** The export tasks created so far, with when each completes (simulated time). */
+  exportTasks(): Array<{ id: string; dateFrom: string; dateTo: string; completesAt: string; fails: boolean }> {
+    return this.core.exports.list().map((t) => ({
+      id: t.id, dateFrom: iso(t.from), dateTo: iso(t.to), completesAt: iso(this.core.exports.completesAt(t)), fails: t.fails,
+    }));
   }
 
   extensions(): Array<Record<string, unknown>> {

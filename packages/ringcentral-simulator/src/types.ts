@@ -90,6 +90,15 @@ export interface SimulatorOptions {
   jwt?: string;
   tokenTtl?: Partial<TokenTtl>;
   rateLimits?: Partial<Record<RateGroup, Partial<RateLimitConfig>>>;
+  /**
+   * Multiplies every group's rate window (and so the default penalty), e.g. 0.1 turns 60 s into
+   * 6 s so throttling scenarios run fast. X-Rate-Limit-Window reports the scaled window. Default 1.
+   */
+  rateWindowScale?: number;
+  /** Simulated ms a message-store export task takes from Accepted to Completed. Default 60 000. */
+  exportTaskMs?: number;
+  /** Mailboxes per export ZIP archive (more mailboxes → more archives). Default 100. */
+  exportMailboxesPerArchive?: number;
   /** Penalty after a 429; default = the group's window. Restarts on every request during it. */
   penaltyMs?: number;
   /** Set false to let the penalty run out even when probed (non-RC; for experiments). */

@@ -19,7 +19,7 @@ describe.each([1, 2, 3])('contract, seed %i', (seed) => {
   let sim: Simulator;
   let token: string;
   beforeAll(async () => {
-    sim = await startTestSim({ seed, extensions: 70, days: 4, eventsPerDay: 3 });
+    sim = await startTestSim({ seed, extensions: 70, days: 4, eventsPerDay: 3, exportTaskMs: 50_000 });
     const t = await login(sim);
     check(v.token, t, 'token response');
     token = t.access_token;
@@ -83,6 +83,50 @@ describe.each([1, 2, 3])('contract, seed %i', (seed) => {
       check(v.messageSync, is.body, 'ISync');
     }
     expect(seen).toBeGreaterThan(0);
+  });
+
+  it('call-log-sync: FSync and ISync pages (Simple, Detailed, deleted) and its errors', async () => {
+    const sync = '/restapi/v1.0/account/~/call-log-sync';
+    let deleted = 0;
+    for (const view of ['Simple', 'Detailed']) {
+      const f = await get(sim, token, `${sync}?syncType=FSync&view=${view}&recordCount=300&dateFrom=${iso(sim.clock.now() - DAY)}`);
+      check(v.callLogSync, f.body, `${view} FSync`);
+      expect(f.body.records.length).toBeGreaterThan(0);
+      sim.clock.advance(DAY);
+      for (let syncToken = f.body.syncInfo.syncToken, n = 250; n === 250;) {
+        const i = await get(sim, token, `${sync}?syncType=ISync&showDeleted=true&syncToken=${encodeURIComponent(syncToken)}`);
+        check(v.callLogSync, i.body, `${view} ISync`);
+        deleted += i.body.records.filter((r: any) => r.deleted).length;
+        ({ syncToken } = i.body.syncInfo);
+        n = i.body.records.length;
+      }
+    }
+    expect(deleted).toBeGreaterThan(0);
+    const bad = await get(sim, token, `${sync}?syncType=ISync&syncToken=bogus`);
+    expect(bad.status).toBe(400);
+    check(v.rcError, bad.body, 'call-log-sync 400');
+  });
+
+  it('message-store export: task in every state, archive list, errors', async () => {
+    const report = `${sim.url}/restapi/v1.0/account/~/message-store-report`;
+    const c = await http(report, { method: 'POST', headers: { Authorization: `Bearer ${token}`, 'Content-Type': 'application/json' }, body: JSON.stringify({ dateFrom: iso(sim.clock.now() - 3 * DAY) }) });
+    expect(c.status).toBe(202);
+    check(v.messageStoreReportCreate, c.body, 'created task');
+    const states = new Set<string>();
+    for (let i = 0; i < 4; i++) {
+      const t = await get(sim, token, `${report}/${c.body.id}`);
+      check(v.messageStoreReportTask, t.body, `task ${t.body.status}`);
+      states.add(t.body.status);
+      const a = await get(sim, token, `${report}/${c.body.id}/archive`);
+      check(v.messageStoreReportArchive, a.body, `archives while ${t.body.status}`);
+      sim.clock.advance(20_000);
+    }
+    expect([...states]).toEqual(['Accepted', 'InProgress', 'Completed']);
+    const a = await get(sim, token, `${report}/${c.body.id}/archive`);
+    expect(a.body.records.length).toBeGreaterThan(0);
+    const missing = await get(sim, token, `${report}/nope/archive`);
+    expect(missing.status).toBe(404);
+    check(v.rcError, missing.body, 'export 404');
   });
 });
 

@@ -17,6 +17,7 @@ async function bodies(sim: Simulator): Promise<string[]> {
     `/restapi/v1.0/account/~/call-log?perPage=50&page=3&dateFrom=${iso(now - 3 * DAY)}&type=Voice`,
     `/restapi/v1.0/account/~/extension/~/message-store?availability=Alive&availability=Deleted&availability=Purged&dateFrom=${iso(now - 3 * DAY)}`,
     `/restapi/v1.0/account/~/extension/~/message-sync?syncType=FSync&dateFrom=${iso(now - 3 * DAY)}`,
+    `/restapi/v1.0/account/~/call-log-sync?syncType=FSync&view=Detailed&recordCount=500&dateFrom=${iso(now - 3 * DAY)}`,
   ];
   const out: string[] = [];
   for (const p of paths) {

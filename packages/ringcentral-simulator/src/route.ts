@@ -1,0 +1,24 @@
+// What a route is: path pattern, method, RingCentral usage-plan group, permission and handler.
+// Its own module so route tables in several files can share it without an import circle.
+
+import type { Body, Core, HandlerReq } from './handlers';
+import type { RateGroup } from './types';
+
+/** `/restapi/v1.0/account/{accountId}` as a pattern; the account id is capture 1. */
+export const ACCOUNT_PATH = '^/restapi/v1\\.0/account/([^/]+)';
+
+export interface Route {
+  name: string;
+  re: RegExp;
+  method: 'GET' | 'POST';
+  group: RateGroup;
+  kind: 'api' | 'token' | 'revoke';
+  /** App permission the endpoint needs (x-app-permission in the spec); named by the '403' fault. */
+  permission?: string;
+  /** Answers a JSON body, or `{ contentType, data: Buffer }` for a download (the export's ZIPs). */
+  handler?: (core: Core, r: HandlerReq) => Body;
+  /** Names of the path's captures after the account id when they are not an extension id. */
+  pathParams?: readonly string[];
+  /** Success status when not 200 (202 for task creation). */
+  status?: number;
+}
