@@ -11,7 +11,8 @@ export interface Route {
   re: RegExp;
   method: 'GET' | 'POST';
   group: RateGroup;
-  kind: 'api' | 'token' | 'revoke';
+  /** 'wstoken': Bearer-authenticated, answered by the push hub (server.wsToken). */
+  kind: 'api' | 'token' | 'revoke' | 'wstoken';
   /** App permission the endpoint needs (x-app-permission in the spec); named by the '403' fault. */
   permission?: string;
   handler?: (core: Core, r: HandlerReq) => Body;
@@ -22,6 +23,7 @@ const acct = '^/restapi/v1\\.0/account/([^/]+)';
 export const ROUTES: readonly Route[] = [
   { name: 'token', re: /^\/restapi\/oauth\/token\/?$/, method: 'POST', group: 'Auth', kind: 'token' },
   { name: 'revoke', re: /^\/restapi\/oauth\/revoke\/?$/, method: 'POST', group: 'Auth', kind: 'revoke' },
+  { name: 'wstoken', re: /^\/restapi\/oauth\/wstoken\/?$/, method: 'POST', group: 'Auth', kind: 'wstoken', permission: 'WebSocketsSubscription' },
   { name: 'call-log', re: new RegExp(`${acct}/call-log/?$`), method: 'GET', group: 'Heavy', kind: 'api', permission: 'ReadCallLog', handler: callLogHandler },
   { name: 'extension-list', re: new RegExp(`${acct}/extension/?$`), method: 'GET', group: 'Medium', kind: 'api', permission: 'ReadAccounts', handler: extensionListHandler },
   { name: 'extension', re: new RegExp(`${acct}/extension/([^/]+)/?$`), method: 'GET', group: 'Light', kind: 'api', permission: 'ReadAccounts', handler: extensionHandler },

@@ -10,6 +10,8 @@ import { Faults } from './faults';
 import type { Core } from './handlers';
 import { Lifecycle } from './lifecycle';
 import { MessageStore } from './messages';
+import { PushGateway } from './push-gateway';
+import { PushHub } from './push-hub';
 import { RateLimiter } from './rate-limiter';
 import { SimServer } from './server';
 import { Stats } from './stats';
@@ -57,6 +59,7 @@ export class SimulatorCore {
   readonly core: Core;
   readonly truth: Truth;
   readonly server: SimServer;
+  readonly push: PushHub;
 
   constructor(o: SimulatorOptions) {
     const now = new Date(o.now ?? DEFAULTS.now).getTime();
@@ -124,5 +127,8 @@ export class SimulatorCore {
       core: this.core, auth: this.auth, limiter: this.limiter, faults: this.faults, stats: this.stats,
       lifecycle: this.lifecycle, accountId: opts.accountId,
     });
+    this.push = new PushHub(this.core, wall, o.push);
+    this.server.wsToken = (session) => this.push.issueWsToken(session);
+    new PushGateway(this.server.server, this.push);
   }
 }
