@@ -3,13 +3,15 @@
 // gateway client for what the official one hides (frames, sequence numbers).
 
 import { SDK } from '@ringcentral/sdk';
-import { Subscriptions } from '@ringcentral/subscriptions';
-import type WsSubscription from '@rc-ex/ws/subscription';
+import { Subscriptions, type Subscription } from '@ringcentral/subscriptions';
 import { WebSocket } from 'ws';
 import type { Simulator } from '../src';
 import { login } from './helpers';
 
 let prefix = 0;
+
+/** The official client's live subscription (from @rc-ex/ws, which the package wraps). */
+export type WsSubscription = Awaited<ReturnType<Subscription['register']>>;
 
 export interface OfficialClient {
   sdk: SDK;
@@ -27,10 +29,18 @@ export async function loggedInSdk(sim: Simulator): Promise<SDK> {
 
 export async function officialSubscribe(sim: Simulator, filters: string[]): Promise<OfficialClient> {
   const sdk = await loggedInSdk(sim);
-  const subscription = new Subscriptions({ sdk }).createSubscription();
+  const subscriptions = new Subscriptions({ sdk });
+  const subscription = subscriptions.createSubscription();
   const events: any[] = [];
   subscription.on(subscription.events.notification, (e: unknown) => events.push(e));
-  const sub = await subscription.setEventFilters(filters).register();
+  let sub: WsSubscription;
+  try {
+    sub = await subscription.setEventFilters(filters).register();
+  } catch (err) {
+    // A failed register() leaves the client's recovery timer running: stop it.
+    for (const x of (subscriptions.rc as any).sdkExtensions) if (typeof x.revoke === 'function') await x.revoke().catch(() => undefined);
+    throw err;
+  }
   return {
     sdk, events, sub,
     close: async () => {
