@@ -34,7 +34,12 @@ describe('OpenAPI spec source', () => {
         [`${P}/extension/{extensionId}/message-sync`]: { get: res('default', full.messageSync) },
         [`${P}/directory/entries`]: { get: res('200', full.directory) },
       },
-      components: { schemas: { ErrorResponse: full.ErrorResponse, ErrorEntity: full.ErrorEntity } },
+      components: {
+        schemas: {
+          ErrorResponse: full.ErrorResponse, ErrorEntity: full.ErrorEntity, SubscriptionInfo: full.SubscriptionInfo,
+          CreateSubscriptionRequest: full.CreateSubscriptionRequest, MessageEvent: full.MessageEvent, TelephonySessionsEventBody: full.TelephonySessionsEventBody,
+        },
+      },
     };
     fs.mkdirSync(path.join(tmp, 'shared', 'ringcentral'), { recursive: true });
     fs.writeFileSync(path.join(tmp, 'shared', 'ringcentral', 'ringcentral-openapi3-v1.0.46.json'), JSON.stringify(spec));

@@ -42,6 +42,7 @@ describe('push notifications, official client', () => {
     const mailboxes = users(sim);
     client = await officialSubscribe(sim, [TELEPHONY_FILTER, ...mailboxes.map(mailboxFilter)]);
     const info = client.sub.subscriptionInfo!;
+    check(v.createSubscriptionRequest, client.sub.requestBody, 'the official client\'s create request');
     check(v.subscriptionInfo, info, 'subscription');
     expect(info.eventFilters).toContain(`/restapi/v1.0/account/${sim.accountId}/telephony/sessions`);
     expect(info.eventFilters).toHaveLength(mailboxes.length + 1);
