@@ -3,7 +3,7 @@
 
 import type { SimClockApi } from './clock';
 import type { FaultRule } from './faults';
-import type { PushStats } from './push-hub';
+import type { PushStats } from './push-config';
 import type { ResolvedOptions } from './simulator';
 import type { RequestLogEntry, StatsSnapshot } from './stats';
 import type { Truth } from './truth';

@@ -10,5 +10,4 @@ export type { LifecycleEvent, LifecycleKind } from './lifecycle';
 export type { RequestLogEntry, StatsSnapshot } from './stats';
 export type { ExtensionVersionInfo, TimeLike, Truth } from './truth';
 export type { SimClockApi } from './clock';
-export type { PushConfig } from './push-config';
-export type { PushStats } from './push-hub';
+export type { PushConfig, PushStats } from './push-config';

@@ -28,3 +28,17 @@ export const PUSH_DEFAULTS: PushConfig = {
   maxFiltersPerSubscription: 1000,
   pollMs: 100,
 };
+
+/** Counters of the push side (sim.push.stats(), GET /_sim/push). */
+export interface PushStats {
+  subscriptions: number;
+  /** Gateway sessions with a live socket. */
+  connections: number;
+  /** Notifications written to a live socket. */
+  delivered: number;
+  /** Notifications kept for a dropped session (replayed on recovery, or lost with it). */
+  buffered: number;
+  replayed: number;
+  /** Notifications dropped by loseEvents(). */
+  lost: number;
+}

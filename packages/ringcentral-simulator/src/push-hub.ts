@@ -9,7 +9,7 @@ import type { WebSocket } from 'ws';
 import type { Session } from './auth';
 import { ApiError, invalidParam, notFoundParam } from './errors';
 import type { Core } from './handlers';
-import { PUSH_DEFAULTS, type PushConfig } from './push-config';
+import { PUSH_DEFAULTS, type PushConfig, type PushStats } from './push-config';
 import { MAX_EVENT_SPAN_MS, messageStoreEvent, telephonyEvents, type AccountEvent } from './push-events';
 import { parseFilters, type PushFilter } from './push-filters';
 import { iso } from './clock';
@@ -32,15 +32,6 @@ interface Sub {
   createdAt: number;
   /** Simulated time of creation: only later changes are notified. */
   since: number;
-}
-
-export interface PushStats {
-  subscriptions: number;
-  connections: number;
-  delivered: number;
-  buffered: number;
-  replayed: number;
-  lost: number;
 }
 
 export interface Reply {
