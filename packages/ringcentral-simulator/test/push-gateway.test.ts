@@ -142,6 +142,49 @@ describe('chaos', () => {
     expect(seqs).toEqual(Array.from({ length: delivered }, (_, i) => i + 3));
   });
 
+  it('recovery: reconnecting with wsc resumes the session and replays, in sequence, what was sent meanwhile', async () => {
+    sim = await startTestSim({ seed: 4 });
+    const g = await gateway(sim);
+    const { body: sub } = await g.request('POST', '/restapi/v1.0/subscription', { eventFilters: [TELEPHONY_FILTER], deliveryMode: WS_DELIVERY });
+    const wsc = g.details()[0].wsc.token;
+    g.close();
+    await until('the drop', () => sim!.push.stats().connections === 0);
+    sim.clock.advance(HOUR);
+    sim.push.deliverNow();
+    const { buffered } = sim.push.stats();
+    expect(buffered).toBeGreaterThan(0);
+    const back = await gateway(sim, { wsc });
+    expect(back.details()[1].recoveryState).toBe('Successful');
+    expect(back.details()[0].wsc.token).toBe(wsc);
+    await until('the replay', () => back.notifications().length === buffered);
+    expect(back.notifications().map((f) => f[0].wsc.sequence)).toEqual(Array.from({ length: buffered }, (_, i) => i + 1));
+    expect(new Set(back.notifications().map((f) => f[1].subscriptionId))).toEqual(new Set([sub.id]));
+  });
+
+  it('recovery fails after a buffer overflow: recoveryState Failed, a new session, the old subscriptions gone', async () => {
+    sim = await startTestSim({ seed: 4, push: { recoveryBufferSize: 1 } });
+    const g = await gateway(sim);
+    await g.request('POST', '/restapi/v1.0/subscription', { eventFilters: [TELEPHONY_FILTER], deliveryMode: WS_DELIVERY });
+    const wsc = g.details()[0].wsc.token;
+    g.close();
+    await until('the drop', () => sim!.push.stats().connections === 0);
+    sim.clock.advance(HOUR);
+    sim.push.deliverNow();
+    const back = await gateway(sim, { wsc });
+    expect(back.details()[1]).toMatchObject({ recoveryState: 'Failed' });
+    expect(back.details()[0].wsc.token).not.toBe(wsc);
+    expect(sim.push.subscriptions()).toEqual([]);
+  });
+
+  it('a session and its subscriptions end at the absolute timeout', async () => {
+    sim = await startTestSim({ push: { absoluteTimeoutSec: 1 } });
+    const g = await gateway(sim);
+    const { body: sub } = await g.request('POST', '/restapi/v1.0/subscription', { eventFilters: [TELEPHONY_FILTER], deliveryMode: WS_DELIVERY });
+    expect(sub.expiresIn).toBeLessThanOrEqual(1);
+    await until('the subscription to end', () => sim!.push.subscriptions().length === 0, 10_000);
+    await until('the socket to close', () => g.ws.readyState === WebSocket.CLOSED, 10_000);
+  });
+
   it('control surface: GET /_sim/push, POST /_sim/push/lose, /drop and /expire', async () => {
     sim = await startTestSim({ control: true });
     const g = await gateway(sim);

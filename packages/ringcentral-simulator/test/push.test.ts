@@ -90,6 +90,13 @@ describe('push notifications, official client', () => {
     }
   });
 
+  it('with a running clock, events arrive by themselves (the gateway polls the simulated clock)', async () => {
+    sim = await startTestSim({ seed: 5, clockSpeed: 3600 }); // one simulated hour per second
+    client = await officialSubscribe(sim, [TELEPHONY_FILTER]);
+    await until('events from the running account', () => client!.events.length > 0);
+    expect(client.events[0].subscriptionId).toBe(client.sub.subscriptionInfo!.id);
+  });
+
   it('survives a dropped connection: the client recovers its session and gets the events sent meanwhile', async () => {
     sim = await startTestSim({ seed: 6 });
     client = await officialSubscribe(sim, [TELEPHONY_FILTER]);
