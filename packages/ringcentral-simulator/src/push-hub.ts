@@ -5,7 +5,6 @@
 // Lifetimes run on wall time like tokens; event times are simulated time like the data.
 
 import { randomBytes, randomUUID } from 'node:crypto';
-import type { WebSocket } from 'ws';
 import type { Session } from './auth';
 import { ApiError, invalidParam, notFoundParam } from './errors';
 import type { Core } from './handlers';
@@ -14,12 +13,19 @@ import { MAX_EVENT_SPAN_MS, messageStoreEvent, telephonyEvents, type AccountEven
 import { parseFilters, type PushFilter } from './push-filters';
 import { iso } from './clock';
 
+/** What the hub needs of a gateway socket (kept narrow so the public types do not need ws's typings). */
+export interface GatewaySocket {
+  readonly readyState: number;
+  send(data: string): void;
+  terminate(): void;
+}
+
 export interface WsSession {
   token: string;
   auth: Session;
   createdAt: number;
   sequence: number;
-  socket?: WebSocket;
+  socket?: GatewaySocket;
   droppedAt?: number;
   buffer: string[];
   overflowed: boolean;
@@ -84,7 +90,7 @@ export class PushHub {
    * fresh one (a failed recovery drops the old session's subscriptions, as the client then
    * re-subscribes). Returns the session and the ConnectionDetails frame.
    */
-  connect(auth: Session, socket: WebSocket, wsc: string | null): { session: WsSession; details: string; replay: string[] } {
+  connect(auth: Session, socket: GatewaySocket, wsc: string | null): { session: WsSession; details: string; replay: string[] } {
     this.expire();
     const old = wsc ? this.sessions.get(wsc) : undefined;
     const recoverable = !!old && old.auth.clientId === auth.clientId && old.auth.ownerId === auth.ownerId && !old.overflowed && !old.socket;
@@ -115,7 +121,7 @@ export class PushHub {
     return { session, details, replay };
   }
 
-  disconnected(session: WsSession, socket: WebSocket): void {
+  disconnected(session: WsSession, socket: GatewaySocket): void {
     if (session.socket !== socket) return;
     session.socket = undefined;
     session.droppedAt = this.wall();
