@@ -26,7 +26,7 @@ export const PUSH_DEFAULTS: PushConfig = {
   idleTimeoutSec: 900,
   absoluteTimeoutSec: 86_400,
   maxFiltersPerSubscription: 1000,
-  pollMs: 100,
+  pollMs: 500,
 };
 
 /** Counters of the push side (sim.push.stats(), GET /_sim/push). */

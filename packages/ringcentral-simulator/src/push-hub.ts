@@ -115,7 +115,6 @@ export class PushHub {
         creationTime: iso(session.createdAt), maxConnectionsPerSession: 1, recoveryBufferSize: c.recoveryBufferSize,
         recoveryTimeout: c.recoveryTimeoutSec, idleTimeout: c.idleTimeoutSec, absoluteTimeout: c.absoluteTimeoutSec, maxActiveRequests: 10,
         ...(wsc ? { recoveryState: recoverable ? 'Successful' : 'Failed' } : {}),
-        ...(wsc && !recoverable ? { recoveryErrorCode: 'WSG-410' } : {}),
       },
     );
     return { session, details, replay };
