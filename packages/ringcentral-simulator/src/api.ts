@@ -3,6 +3,7 @@
 
 import type { SimClockApi } from './clock';
 import type { FaultRule } from './faults';
+import type { PushStats } from './push-config';
 import type { ResolvedOptions } from './simulator';
 import type { RequestLogEntry, StatsSnapshot } from './stats';
 import type { Truth } from './truth';
@@ -45,6 +46,20 @@ export interface Simulator {
     reset(): void;
   };
   readonly truth: Truth;
+  /** Push notifications (subscriptions over the WebSocket gateway) and their chaos. */
+  readonly push: {
+    /** Live subscriptions as the API renders them, plus `connected` and the session's `sequence`. */
+    subscriptions(): Array<Record<string, unknown>>;
+    stats(): PushStats;
+    /** Cuts every gateway connection; the sessions stay recoverable for recoveryTimeoutSec. */
+    dropConnections(): number;
+    /** The next n notifications are lost (sequence numbers spent: a visible gap). */
+    loseEvents(n: number): void;
+    /** Ends one subscription (or all) now; returns how many. */
+    expireSubscriptions(id?: string): number;
+    /** Runs a delivery round now instead of waiting for the poll. */
+    deliverNow(): void;
+  };
   stats(): StatsSnapshot;
   requestLog(): readonly RequestLogEntry[];
   resetStats(): void;

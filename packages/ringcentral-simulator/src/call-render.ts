@@ -27,6 +27,12 @@ export const callRecordId = (e: CallEntry): string => `I${base62(e.day, 3)}${bas
 const callKey = (e: CallEntry): number => Math.floor(e.key / 2);
 const sessionNumber = (e: CallEntry): number => e.day * 100_000_000 + callKey(e);
 
+/** The ids both parties' records of one call share (push events name the same session). */
+export function callSessionIds(e: CallEntry): { sessionId: string; telephonySessionId: string } {
+  const n = sessionNumber(e);
+  return { sessionId: `${n}008`, telephonySessionId: `s-a${hex32(hash32(n, 'tsid'))}${hex32(hash32(n, 'tsid2'))}z${hex32(e.day)}` };
+}
+
 function extParty(ctx: RenderCtx, idx: number, t: number): Party {
   const ext = ctx.account.exts[idx]!;
   const a = ctx.account.attrsAt(ext, t)!;
@@ -38,7 +44,7 @@ function extParty(ctx: RenderCtx, idx: number, t: number): Party {
   return p;
 }
 
-function externalParty(seed: number): Party {
+export function externalParty(seed: number): Party {
   const rng = new Rng(hash32(seed, 'ext-party'));
   const [area, location] = rng.pick(AREAS);
   const p: Party = { phoneNumber: `+1${area}${rng.int(2_000_000, 9_999_999)}` };
@@ -73,11 +79,11 @@ export function renderCall(ctx: RenderCtx, e: CallEntry, view: 'Simple' | 'Detai
   const reason = oc.reason[e.leg];
   const startTime = iso(e.start);
   const extension = { uri: `${acct}/extension/${owner.id}`, id: owner.id };
-  const tsid = `s-a${hex32(hash32(sessionNumber(e), 'tsid'))}${hex32(hash32(sessionNumber(e), 'tsid2'))}z${hex32(e.day)}`;
+  const { sessionId, telephonySessionId: tsid } = callSessionIds(e);
   const rec: Record<string, unknown> = {
     uri: `${acct}/call-log/${id}?view=${view}`,
     id,
-    sessionId: `${sessionNumber(e)}008`,
+    sessionId,
     telephonySessionId: tsid,
     startTime,
     duration: e.dur,

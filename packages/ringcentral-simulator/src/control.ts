@@ -7,6 +7,7 @@ import type { Simulator } from './api';
 import { CONTROL_PREFIX } from './control-prefix';
 import { FAULT_KINDS, type FaultRule } from './faults';
 import { json, type Out } from './http-out';
+import { PUSH_CONTROL_ROUTES } from './push-control';
 import { readBody } from './server';
 import type { ExtAttrs } from './types';
 
@@ -90,6 +91,7 @@ const ROUTES: Record<string, Handler> = {
   'POST faults': (sim, _q, b) => ({ id: sim.faults.add(faultRule(b)) }),
   'DELETE faults': (sim) => (sim.faults.clear(), {}),
   'DELETE faults/:id': (sim, _q, _b, id) => (sim.faults.remove(id!), {}),
+  ...PUSH_CONTROL_ROUTES,
 };
 
 export function controlRoutes(sim: Simulator): (req: http.IncomingMessage, url: URL, method: string) => Promise<Out> {

@@ -11,3 +11,4 @@ export type { RequestLogEntry, StatsSnapshot } from './stats';
 export type { ExtensionVersionInfo, TimeLike, Truth } from './truth';
 export type { MailboxExport } from './message-export';
 export type { SimClockApi } from './clock';
+export type { PushConfig, PushStats } from './push-config';

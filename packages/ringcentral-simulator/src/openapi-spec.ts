@@ -37,6 +37,11 @@ export function extractFromSpec(spec: any): Record<string, any> {
     messageStoreReportArchive: json(g(`${P}/message-store-report/{taskId}/archive`), '200'),
     ErrorResponse: spec.components.schemas.ErrorResponse,
     ErrorEntity: spec.components.schemas.ErrorEntity,
+    // Push notifications (subscriptions over the WebSocket gateway).
+    SubscriptionInfo: spec.components.schemas.SubscriptionInfo,
+    CreateSubscriptionRequest: spec.components.schemas.CreateSubscriptionRequest,
+    MessageEvent: spec.components.schemas.MessageEvent,
+    TelephonySessionsEventBody: spec.components.schemas.TelephonySessionsEventBody,
   };
 }
 

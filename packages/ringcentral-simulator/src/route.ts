@@ -12,7 +12,8 @@ export interface Route {
   re: RegExp;
   method: 'GET' | 'POST';
   group: RateGroup;
-  kind: 'api' | 'token' | 'revoke';
+  /** 'wstoken': Bearer-authenticated, answered by the push hub (server.wsToken). */
+  kind: 'api' | 'token' | 'revoke' | 'wstoken';
   /** App permission the endpoint needs (x-app-permission in the spec); named by the '403' fault. */
   permission?: string;
   /** Answers a JSON body, or `{ contentType, data: Buffer }` for a download (the export's ZIPs). */

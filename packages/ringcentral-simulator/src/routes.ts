@@ -13,6 +13,7 @@ const acct = ACCOUNT_PATH;
 export const ROUTES: readonly Route[] = [
   { name: 'token', re: /^\/restapi\/oauth\/token\/?$/, method: 'POST', group: 'Auth', kind: 'token' },
   { name: 'revoke', re: /^\/restapi\/oauth\/revoke\/?$/, method: 'POST', group: 'Auth', kind: 'revoke' },
+  { name: 'wstoken', re: /^\/restapi\/oauth\/wstoken\/?$/, method: 'POST', group: 'Auth', kind: 'wstoken', permission: 'WebSocketsSubscription' },
   { name: 'call-log', re: new RegExp(`${acct}/call-log/?$`), method: 'GET', group: 'Heavy', kind: 'api', permission: 'ReadCallLog', handler: callLogHandler },
   { name: 'extension-list', re: new RegExp(`${acct}/extension/?$`), method: 'GET', group: 'Medium', kind: 'api', permission: 'ReadAccounts', handler: extensionListHandler },
   { name: 'extension', re: new RegExp(`${acct}/extension/([^/]+)/?$`), method: 'GET', group: 'Light', kind: 'api', permission: 'ReadAccounts', handler: extensionHandler },

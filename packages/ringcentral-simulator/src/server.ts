@@ -45,6 +45,8 @@ export class SimServer {
   readonly server: http.Server;
   /** Answers /_sim/ requests when the control surface is on (wired by startSimulator). */
   control?: (req: http.IncomingMessage, url: URL, method: string) => Promise<Out>;
+  /** Answers POST /restapi/oauth/wstoken for an authenticated session (wired by the push hub). */
+  wsToken?: (session: Session) => Record<string, unknown>;
   private readonly timers = new Set<NodeJS.Timeout>();
   private requestSeq = 0;
 
@@ -148,7 +150,7 @@ export class SimServer {
 
     let session: Session | undefined;
     let key: string;
-    if (route.kind === 'api') {
+    if (route.kind === 'api' || route.kind === 'wstoken') {
       try {
         session = auth.authenticate(req.headers.authorization);
       } catch (err) {
@@ -180,7 +182,10 @@ export class SimServer {
     }
 
     let out: Out;
-    if (route.kind === 'token' || route.kind === 'revoke') {
+    if (route.kind === 'wstoken') {
+      if (!this.wsToken) return json(404, invalidUri().body, rh);
+      out = json(200, this.wsToken(session!), rh);
+    } else if (route.kind === 'token' || route.kind === 'revoke') {
       const form = new URLSearchParams(await readBody(req));
       try {
         if (route.kind === 'token') out = json(200, auth.token(req.headers.authorization, form), rh);

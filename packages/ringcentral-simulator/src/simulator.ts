@@ -10,8 +10,10 @@ import { Faults } from './faults';
 import type { Core } from './handlers';
 import { Lifecycle } from './lifecycle';
 import { MessageStore } from './messages';
-import { RateLimiter, scaleWindows } from './rate-limiter';
 import { MessageExports } from './message-export';
+import { PushGateway } from './push-gateway';
+import { PushHub } from './push-hub';
+import { RateLimiter, scaleWindows } from './rate-limiter';
 import { SimServer } from './server';
 import { Stats } from './stats';
 import { Truth } from './truth';
@@ -61,6 +63,7 @@ export class SimulatorCore {
   readonly core: Core;
   readonly truth: Truth;
   readonly server: SimServer;
+  readonly push: PushHub;
 
   constructor(o: SimulatorOptions) {
     const now = new Date(o.now ?? DEFAULTS.now).getTime();
@@ -131,5 +134,8 @@ export class SimulatorCore {
       core: this.core, auth: this.auth, limiter: this.limiter, faults: this.faults, stats: this.stats,
       lifecycle: this.lifecycle, accountId: opts.accountId,
     });
+    this.push = new PushHub(this.core, wall, o.push);
+    this.server.wsToken = (session) => this.push.issueWsToken(session);
+    new PushGateway(this.server.server, this.push);
   }
 }

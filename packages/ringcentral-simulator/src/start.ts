@@ -63,7 +63,15 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
       messageDaysGenerated: s.messages.daysGenerated,
       extensions: s.account.exts.length,
     }),
-    close: () => s.server.close(),
+    push: {
+      subscriptions: () => s.push.subscriptions(),
+      stats: () => s.push.stats(),
+      dropConnections: () => s.push.dropConnections(),
+      loseEvents: (n) => s.push.loseEvents(n),
+      expireSubscriptions: (id) => s.push.expireSubscriptions(id),
+      deliverNow: () => s.push.deliver(),
+    },
+    close: () => (s.push.close(), s.server.close()),
   };
   if (options.control) s.server.control = controlRoutes(sim);
   return sim;

@@ -1,5 +1,7 @@
 // Shared types of the simulator. Kept apart so modules can depend on them without cycles.
 
+import type { PushConfig } from './push-config';
+
 export type RateGroup = 'Light' | 'Medium' | 'Heavy' | 'Auth';
 export const RATE_GROUPS: readonly RateGroup[] = ['Light', 'Medium', 'Heavy', 'Auth'];
 
@@ -121,6 +123,8 @@ export interface SimulatorOptions {
   wallClock?: () => number;
   /** Serve the control surface as JSON under /_sim/ (loopback clients only). Default false. */
   control?: boolean;
+  /** Push notifications: gateway timeouts, filter limit, poll interval (see push-config.ts). */
+  push?: Partial<PushConfig>;
 }
 
 // Lifecycle events live here, not in lifecycle.ts, so random-events.ts (which lifecycle.ts uses)

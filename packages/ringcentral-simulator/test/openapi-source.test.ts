@@ -38,7 +38,12 @@ describe('OpenAPI spec source', () => {
         [`${P}/message-store-report/{taskId}`]: { get: res('200', full.messageStoreReportTask) },
         [`${P}/message-store-report/{taskId}/archive`]: { get: res('200', full.messageStoreReportArchive) },
       },
-      components: { schemas: { ErrorResponse: full.ErrorResponse, ErrorEntity: full.ErrorEntity } },
+      components: {
+        schemas: {
+          ErrorResponse: full.ErrorResponse, ErrorEntity: full.ErrorEntity, SubscriptionInfo: full.SubscriptionInfo,
+          CreateSubscriptionRequest: full.CreateSubscriptionRequest, MessageEvent: full.MessageEvent, TelephonySessionsEventBody: full.TelephonySessionsEventBody,
+        },
+      },
     };
     fs.mkdirSync(path.join(tmp, 'shared', 'ringcentral'), { recursive: true });
     fs.writeFileSync(path.join(tmp, 'shared', 'ringcentral', 'ringcentral-openapi3-v1.0.46.json'), JSON.stringify(spec));

@@ -76,7 +76,21 @@ export function buildValidators(schemas: Record<string, any>): Record<string, Va
       errors: { type: 'array', minItems: 1, items: { type: 'object', required: ['errorCode', 'message'], properties: { errorCode: { type: 'string', pattern: '^OAU-\\d+$' }, message: { type: 'string' } } } },
     },
   };
+  // Push: the v1.0.46 transportType enums predate the WebSocket transport (the official
+  // client says so too: "WebSocket is not in spec"); that one value is added, nothing else.
+  const withWebSocket = (s: any): any => {
+    const out = strict(s);
+    out.properties.deliveryMode.properties.transportType.enum.push('WebSocket');
+    return out;
+  };
+  const telephonyEvent = strict(schemas.MessageEvent);
+  telephonyEvent.properties.body = strict(schemas.TelephonySessionsEventBody);
+  const notification = (s: any): any => ({ ...s, required: ['uuid', 'event', 'timestamp', 'subscriptionId', 'body'] });
   return {
+    subscriptionInfo: ajv.compile(withWebSocket(schemas.SubscriptionInfo)),
+    createSubscriptionRequest: ajv.compile(withWebSocket(schemas.CreateSubscriptionRequest)),
+    messageEvent: ajv.compile(notification(strict(schemas.MessageEvent))),
+    telephonyEvent: ajv.compile(notification(telephonyEvent)),
     callLog: ajv.compile(strict(schemas.callLog)),
     extensionList: ajv.compile(ext),
     messageStore: ajv.compile(strict(schemas.messageStore)),
