@@ -15,7 +15,8 @@ import { upsertMessages } from '../warehouse/records';
 import { DEFAULT_EXTRACTION_SETTINGS, requireRc, type ActivityDeps } from './deps';
 import { withFailureMapping } from './failures';
 import { mailboxKey, syncMailbox } from './message-sync';
-import { pageWindowWithCheckpoint, type StreamCounts } from './window-paging';
+import { NO_COUNTS, type StreamCounts } from '../streams/page-writer';
+import { pageWindowWithCheckpoint } from './window-paging';
 
 export interface ExtensionMessagesInput {
   accountKey: string;
@@ -45,7 +46,7 @@ export function messageActivities(deps: ActivityDeps) {
     async syncExtensionMessages(input: ExtensionMessagesInput): Promise<ExtensionMessagesResult> {
       return withFailureMapping(async () => {
         const rc = requireRc(deps).forAccount(input.accountKey);
-        const empty = { pages: 0, records: 0, written: 0, extensionGone: false };
+        const empty = { ...NO_COUNTS, extensionGone: false };
         const page = (window: Window, keepDoneMarker: boolean) => pageWindow(deps, rc, input, window, keepDoneMarker);
         try {
           try {

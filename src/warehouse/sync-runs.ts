@@ -36,6 +36,12 @@ export async function runningSync(db: Db, accountKey: string, exceptRunId: strin
   return rows[0];
 }
 
+/** The run's account and kind. */
+export async function runOwner(db: Db, runId: string): Promise<{ accountId: string; kind: string } | undefined> {
+  const { rows } = await db.query<{ account_id: string; kind: string }>('SELECT account_id, kind FROM ringcentral.sync_run WHERE run_id = $1', [runId]);
+  return rows[0] ? { accountId: rows[0].account_id, kind: rows[0].kind } : undefined;
+}
+
 /** Marks a run that will never record its end as failed. */
 export async function abandonRun(db: Db, runId: string, reason: string): Promise<void> {
   await db.query(`UPDATE ringcentral.sync_run SET status = 'failed', finished_at = now(), error = $2 WHERE run_id = $1 AND status = 'running'`, [runId, reason]);
