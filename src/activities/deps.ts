@@ -1,6 +1,7 @@
-import type { Context } from '@temporalio/activity';
+import { Context } from '@temporalio/activity';
 import type { Client } from '@temporalio/client';
-import type { RingCentralClients } from '../ringcentral/client';
+import type { RingCentralAccount, RingCentralClients } from '../ringcentral/client';
+import type { PageWriterContext } from '../streams/page-writer';
 import type { Pool } from '../warehouse/db';
 
 export interface ExtractionSettings {
@@ -35,15 +36,7 @@ export function requireRc(deps: ActivityDeps): RingCentralClients {
   return deps.rc;
 }
 
-/**
- * Paging options every paging activity uses: the page-size cap, a heartbeat before each
- * request (so a slow page or a rate wait is not mistaken for a dead worker), and the
- * activity's cancellation signal (in-flight requests abort; paging stops between pages).
- */
-export function pagingOptions(deps: ActivityDeps, ctx: Context, where: Record<string, unknown>) {
-  return {
-    maxPageSize: deps.settings?.maxPageSize,
-    beforeRequest: (cursor: { page: number }) => ctx.heartbeat({ ...where, page: cursor.page }),
-    signal: ctx.cancellationSignal,
-  };
+/** What the page writer needs from an activity: the pool, the account's connection, the running activity (heartbeats, cancellation), the page cap. */
+export function pageWriter(deps: ActivityDeps, rc: RingCentralAccount): PageWriterContext {
+  return { pool: deps.pool, rc, activity: Context.current(), maxPageSize: deps.settings?.maxPageSize };
 }

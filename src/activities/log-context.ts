@@ -8,6 +8,7 @@
 import type { Info } from '@temporalio/activity';
 import type { ActivityInterceptorsFactory } from '@temporalio/worker';
 import type { Pool } from '../warehouse/db';
+import { runOwner } from '../warehouse/sync-runs';
 
 export interface LogContext {
   account?: string;
@@ -61,8 +62,8 @@ export function logContextInterceptor(pool: Pool): ActivityInterceptorsFactory {
 /** The run's account and kind; nothing if the lookup fails (logging must never fail an activity). */
 async function runContext(pool: Pool, runId: string): Promise<LogContext> {
   try {
-    const { rows } = await pool.query<{ account_id: string; kind: string }>('SELECT account_id, kind FROM ringcentral.sync_run WHERE run_id = $1', [runId]);
-    return rows[0] ? { account: rows[0].account_id, runKind: rows[0].kind } : {};
+    const run = await runOwner(pool, runId);
+    return run ? { account: run.accountId, runKind: run.kind } : {};
   } catch {
     return {};
   }

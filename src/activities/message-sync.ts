@@ -5,14 +5,15 @@
  * so that it covers every message of the mailbox the warehouse synced in the last
  * `messageFollowDays`, and widened when a backfill brings in older ones.
  */
-import { Context } from '@temporalio/activity';
 import { messageSync, type Window } from '../streams/endpoints';
+import { addCounts, NO_COUNTS, writePages, type PageStream, type StreamCounts } from '../streams/page-writer';
+import type { Page, SyncCursor } from '../streams/paging';
 import { RingCentralError } from '../ringcentral/errors';
 import type { RingCentralAccount } from '../ringcentral/client';
-import { deleteCheckpoint, inTransaction, readCheckpoint, writeCheckpoint, type CheckpointKey } from '../warehouse/checkpoints';
+import { deleteCheckpoint, readCheckpoint, writeCheckpoint, type CheckpointKey } from '../warehouse/checkpoints';
+import { oldestFollowedMessage } from '../warehouse/mailboxes';
 import { upsertMessages } from '../warehouse/records';
-import { DEFAULT_EXTRACTION_SETTINGS, type ActivityDeps } from './deps';
-import type { StreamCounts } from './window-paging';
+import { DEFAULT_EXTRACTION_SETTINGS, pageWriter, type ActivityDeps } from './deps';
 
 export interface MailboxSync {
   accountKey: string;
@@ -30,11 +31,11 @@ export interface MailboxSync {
  * the frame and still has to be paged once.
  */
 type TokenCursor = { syncToken: string; frameFrom: string; widen?: Window };
-type SyncCursor = TokenCursor | { pendingSyncToken: string; syncTime: string; frameFrom: string };
+type MailboxCheckpoint = TokenCursor | { pendingSyncToken: string; syncTime: string; frameFrom: string };
 
 export async function syncMailbox(deps: ActivityDeps, rc: RingCentralAccount, m: MailboxSync): Promise<StreamCounts> {
   const key = mailboxKey(m);
-  let cursor = await readCheckpoint<SyncCursor>(deps.pool, key);
+  let cursor = await readCheckpoint<MailboxCheckpoint>(deps.pool, key);
   // A token from before frames were tracked followed an unknown frame: start over.
   if (cursor && !cursor.frameFrom) cursor = undefined;
   const frameFrom = await wantedFrameStart(deps, m);
@@ -51,21 +52,20 @@ export async function syncMailbox(deps: ActivityDeps, rc: RingCentralAccount, m:
   // Full sync. The FSync comes first: changes made while we page are in the next ISync. Its
   // token is parked in the checkpoint (with its records) until the frame up to its syncTime
   // is paged, so a retry resumes paging instead of starting over.
-  let fsync: StreamCounts = { pages: 0, records: 0, written: 0 };
+  let fsync = NO_COUNTS;
   if (!cursor) {
-    const path = messageSync.path(m.extensionId);
-    const body = await rc.get(messageSync.rateGroup, path, { syncType: 'FSync', dateFrom: frameFrom }, Context.current().cancellationSignal);
-    const { records, syncToken, syncTime } = parseSync(path, body);
-    const pending = { pendingSyncToken: syncToken, syncTime: syncTime ?? m.window.to, frameFrom };
-    cursor = pending;
-    const written = await inTransaction(deps.pool, async (db) => {
-      const n = await upsertMessages(db, m.accountKey, m.extensionId, records);
-      await writeCheckpoint(db, key, pending);
-      return n;
+    let pending: MailboxCheckpoint | undefined;
+    fsync = await writePages(pageWriter(deps, rc), {
+      ...mailboxStream(m),
+      start: { dateFrom: frameFrom },
+      after: (page) => {
+        pending = { pendingSyncToken: tokenOf(page), syncTime: page.resume?.syncTime ?? m.window.to, frameFrom };
+        return { checkpoint: pending, next: undefined };
+      },
     });
-    fsync = { pages: 1, records: records.length, written };
+    cursor = pending;
   }
-  if (!('pendingSyncToken' in cursor)) throw new Error('unreachable: sync cursor without a pending token');
+  if (!cursor || !('pendingSyncToken' in cursor)) throw new Error('unreachable: sync cursor without a pending token');
   // Up to the FSync's own time, so nothing between the snapshot and the FSync falls through a capped FSync.
   const paged = await m.pageWindow({ from: cursor.frameFrom, to: laterIso(cursor.syncTime, m.window.to) });
   await writeCheckpoint(deps.pool, key, { syncToken: cursor.pendingSyncToken, frameFrom: cursor.frameFrom });
@@ -78,12 +78,7 @@ export async function syncMailbox(deps: ActivityDeps, rc: RingCentralAccount, m:
  */
 async function wantedFrameStart(deps: ActivityDeps, m: MailboxSync): Promise<string> {
   const days = deps.settings?.messageFollowDays ?? DEFAULT_EXTRACTION_SETTINGS.messageFollowDays;
-  const { rows } = await deps.pool.query<{ oldest: Date | null }>(
-    `SELECT min(creation_time) AS oldest FROM ringcentral.message
-      WHERE account_id = $1 AND extension_id = $2 AND last_synced_at >= now() - make_interval(days => $3)`,
-    [m.accountKey, m.extensionId, days],
-  );
-  const oldest = rows[0]?.oldest;
+  const oldest = await oldestFollowedMessage(deps.pool, { accountId: m.accountKey, extensionId: m.extensionId, days });
   return oldest && oldest.getTime() < Date.parse(m.window.from) ? oldest.toISOString() : m.window.from;
 }
 
@@ -94,56 +89,42 @@ async function wantedFrameStart(deps: ActivityDeps, m: MailboxSync): Promise<str
  * have changed before the frame reached them.
  */
 async function followChanges(deps: ActivityDeps, rc: RingCentralAccount, m: MailboxSync, start: TokenCursor, frameFrom: string): Promise<StreamCounts> {
-  const key = mailboxKey(m);
-  const path = messageSync.path(m.extensionId);
-  const ctx = Context.current();
   const widening = !start.widen && Date.parse(frameFrom) < Date.parse(start.frameFrom);
   let cursor: TokenCursor = widening ? { ...start, frameFrom, widen: { from: frameFrom, to: start.frameFrom } } : start;
-  let dateFrom: string | undefined = widening ? frameFrom : undefined;
-  const totals: StreamCounts = { pages: 0, records: 0, written: 0 };
-  for (;;) {
-    ctx.heartbeat({ stream: 'messages', extensionId: m.extensionId, syncPages: totals.pages });
-    const query = { syncType: 'ISync', syncToken: cursor.syncToken, recordCount: ISYNC_RECORD_COUNT, ...(dateFrom ? { dateFrom } : {}) };
-    const { records, syncToken } = parseSync(path, await rc.get(messageSync.rateGroup, path, query, ctx.cancellationSignal));
-    const next: TokenCursor = { ...cursor, syncToken };
-    totals.written += await inTransaction(deps.pool, async (db) => {
-      const n = await upsertMessages(db, m.accountKey, m.extensionId, records);
-      await writeCheckpoint(db, key, next);
-      return n;
-    });
-    cursor = next;
-    dateFrom = undefined;
-    totals.pages += 1;
-    totals.records += records.length;
-    if (records.length < ISYNC_RECORD_COUNT) break;
-    if (ctx.cancellationSignal.aborted) throw ctx.cancellationSignal.reason;
-  }
+  const totals = await writePages(pageWriter(deps, rc), {
+    ...mailboxStream(m),
+    start: { syncToken: cursor.syncToken, dateFrom: widening ? frameFrom : undefined },
+    after: (page) => {
+      cursor = { ...cursor, syncToken: tokenOf(page) };
+      return { checkpoint: cursor, next: page.next };
+    },
+  });
   if (!cursor.widen) return totals;
   const paged = await m.pageWindow(cursor.widen);
-  await writeCheckpoint(deps.pool, key, { syncToken: cursor.syncToken, frameFrom: cursor.frameFrom });
+  await writeCheckpoint(deps.pool, mailboxKey(m), { syncToken: cursor.syncToken, frameFrom: cursor.frameFrom });
   return addCounts(totals, paged);
+}
+
+/** The mailbox's message-sync as a page stream: its records go to the message table, its tokens to the mailbox's checkpoint. */
+function mailboxStream(m: MailboxSync): Omit<PageStream<{ extensionId: number }, SyncCursor>, 'start' | 'after'> {
+  return {
+    endpoint: messageSync,
+    params: { extensionId: m.extensionId },
+    key: mailboxKey(m),
+    write: (db, records) => upsertMessages(db, m.accountKey, m.extensionId, records),
+    where: { stream: 'messages', extensionId: m.extensionId },
+  };
+}
+
+function tokenOf(page: Page<SyncCursor>): string {
+  // The sync strategy rejects a response without a token, so every page has one.
+  return page.resume!.syncToken!;
 }
 
 export function mailboxKey(m: { accountKey: string; extensionId: number }): CheckpointKey {
   return { accountId: m.accountKey, stream: 'messages', scope: String(m.extensionId) };
 }
 
-/** Records per ISync response; a full response means more changes are waiting. */
-const ISYNC_RECORD_COUNT = 250;
-
-function addCounts(a: StreamCounts, b: StreamCounts): StreamCounts {
-  return { pages: a.pages + b.pages, records: a.records + b.records, written: a.written + b.written };
-}
-
 function laterIso(a: string, b: string): string {
   return Date.parse(a) >= Date.parse(b) ? new Date(Date.parse(a) + 1000).toISOString() : b;
-}
-
-function parseSync(path: string, body: unknown): { records: Record<string, unknown>[]; syncToken: string; syncTime?: string } {
-  const b = body as { records?: unknown; syncInfo?: { syncToken?: unknown; syncTime?: unknown } } | undefined;
-  if (!b || !Array.isArray(b.records) || typeof b.syncInfo?.syncToken !== 'string') {
-    throw new RingCentralError('malformed', `${path}: sync response lacks records or syncInfo.syncToken`, { endpoint: path });
-  }
-  const syncTime = typeof b.syncInfo.syncTime === 'string' && Number.isFinite(Date.parse(b.syncInfo.syncTime)) ? b.syncInfo.syncTime : undefined;
-  return { records: b.records as Record<string, unknown>[], syncToken: b.syncInfo.syncToken, syncTime };
 }

@@ -8,12 +8,15 @@ import { Context } from '@temporalio/activity';
 import { extensionInfo, messageStore, type Window } from '../streams/endpoints';
 import { RingCentralError } from '../ringcentral/errors';
 import type { RingCentralAccount } from '../ringcentral/client';
-import { deleteCheckpoint, touchRunProgress } from '../warehouse/checkpoints';
+import { deleteCheckpoint } from '../warehouse/checkpoints';
+import { snapshotMailboxes } from '../warehouse/mailboxes';
+import { touchRunProgress } from '../warehouse/sync-runs';
 import { upsertMessages } from '../warehouse/records';
 import { DEFAULT_EXTRACTION_SETTINGS, requireRc, type ActivityDeps } from './deps';
 import { withFailureMapping } from './failures';
 import { mailboxKey, syncMailbox } from './message-sync';
-import { pageWindowWithCheckpoint, type StreamCounts } from './window-paging';
+import { NO_COUNTS, type StreamCounts } from '../streams/page-writer';
+import { pageWindowWithCheckpoint } from './window-paging';
 
 export interface ExtensionMessagesInput {
   accountKey: string;
@@ -43,7 +46,7 @@ export function messageActivities(deps: ActivityDeps) {
     async syncExtensionMessages(input: ExtensionMessagesInput): Promise<ExtensionMessagesResult> {
       return withFailureMapping(async () => {
         const rc = requireRc(deps).forAccount(input.accountKey);
-        const empty = { pages: 0, records: 0, written: 0, extensionGone: false };
+        const empty = { ...NO_COUNTS, extensionGone: false };
         const page = (window: Window, keepDoneMarker: boolean) => pageWindow(deps, rc, input, window, keepDoneMarker);
         try {
           try {
@@ -72,15 +75,9 @@ export function messageActivities(deps: ActivityDeps) {
     /** Extension ids of a run's snapshot whose message stores are synced: all but the excluded types and statuses, in pages (fan-out input). */
     async listMessageExtensions(input: { runId: string; afterId: number; limit: number }): Promise<number[]> {
       const s = { ...DEFAULT_EXTRACTION_SETTINGS, ...deps.settings };
-      const { rows } = await deps.pool.query<{ extension_id: number }>(
-        `SELECT extension_id FROM ringcentral.extension_snapshot
-          WHERE run_id = $1 AND extension_id > $2
-            AND coalesce(type <> ALL($3), true) AND coalesce(status <> ALL($4), true)
-          ORDER BY extension_id LIMIT $5`,
-        [input.runId, input.afterId, s.messageExcludeTypes, s.messageExcludeStatuses, input.limit],
-      );
+      const ids = await snapshotMailboxes(deps.pool, { ...input, excludeTypes: s.messageExcludeTypes, excludeStatuses: s.messageExcludeStatuses });
       await touchRunProgress(deps.pool, input.runId);
-      return rows.map((r) => r.extension_id);
+      return ids;
     },
   };
 }

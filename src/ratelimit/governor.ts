@@ -10,7 +10,7 @@
  * the database clock so workers' clock skew does not matter.
  */
 import { count429, countRateSlot } from '../metrics/product';
-import type { Pool } from '../warehouse/db';
+import { inTransaction, type Pool } from '../warehouse/db';
 
 /** RingCentral's documented groups; the server may name others (X-Rate-Limit-Group), and we follow it. */
 export type KnownRateGroup = 'Light' | 'Medium' | 'Heavy' | 'Auth';
@@ -70,9 +70,7 @@ export class RateGovernor {
   async tryAcquire(accountId: string, name: RateGroup): Promise<number> {
     const group = canonicalGroup(name);
     const defaults = defaultsFor(group);
-    const client = await this.pool.connect();
-    try {
-      await client.query('BEGIN');
+    return inTransaction(this.pool, async (client) => {
       await client.query(
         `INSERT INTO ringcentral.rate_budget (account_id, rate_group, limit_per_window, window_ms)
          VALUES ($1, $2, $3, $4) ON CONFLICT DO NOTHING`,
@@ -104,14 +102,8 @@ export class RateGovernor {
           [accountId, group, inWindow],
         );
       }
-      await client.query('COMMIT');
       return Math.ceil(waitMs);
-    } catch (err) {
-      await client.query('ROLLBACK').catch(() => undefined);
-      throw err;
-    } finally {
-      client.release();
-    }
+    });
   }
 
   /** Learns the server's real limit and window; a spent budget (other apps?) pauses the group. */

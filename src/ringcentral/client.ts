@@ -14,6 +14,13 @@ import { classifyHttpError, classifyNetworkError, RingCentralError } from './err
 
 export type Query = Record<string, string | number | boolean | string[] | undefined>;
 
+/** A response body with the server's clock at the time it answered (its Date header). */
+export interface Fetched {
+  body: unknown;
+  /** "Now" for windows and snapshots: RingCentral's clock, immune to our clock skew. */
+  serverTime?: Date;
+}
+
 export interface RcClientOptions {
   governor: RateGovernor;
   /** Per request; keep it well under the activities' heartbeat timeout. */
@@ -34,8 +41,6 @@ export class RingCentralAccount {
   private renewal?: Promise<void>;
   /** Bumped on every new token, so a 401 only renews the token that actually failed. */
   private generation = 0;
-  /** The server's clock (Date header of the latest response): "now" for windows, immune to our clock skew. */
-  serverTime?: Date;
   /** Rate group per route as the server reports it (X-Rate-Limit-Group), which wins over our defaults. */
   private readonly learnedGroups = new Map<string, RateGroup>();
 
@@ -62,6 +67,11 @@ export class RingCentralAccount {
    * backoff keeps growing over a long stream.
    */
   async get(group: RateGroup, path: string, query: Query = {}, signal?: AbortSignal): Promise<unknown> {
+    return (await this.fetch(group, path, query, signal)).body;
+  }
+
+  /** Like get, with the server's Date: each page carries its own clock reading. */
+  async fetch(group: RateGroup, path: string, query: Query = {}, signal?: AbortSignal): Promise<Fetched> {
     for (let attempt = 1; ; attempt++) {
       try {
         return await this.getOnce(group, path, query, signal);
@@ -74,7 +84,7 @@ export class RingCentralAccount {
     }
   }
 
-  private async getOnce(group: RateGroup, path: string, query: Query, signal?: AbortSignal): Promise<unknown> {
+  private async getOnce(group: RateGroup, path: string, query: Query, signal?: AbortSignal): Promise<Fetched> {
     const generation = await this.validToken();
     try {
       return await this.send(group, path, query, signal);
@@ -162,7 +172,7 @@ export class RingCentralAccount {
     if (error.kind === 'transient') throw error;
   }
 
-  private async send(defaultGroup: RateGroup, path: string, query: Query, signal?: AbortSignal): Promise<unknown> {
+  private async send(defaultGroup: RateGroup, path: string, query: Query, signal?: AbortSignal): Promise<Fetched> {
     const { governor } = this.options;
     const route = path.replace(/\/\d+(?=\/|$)/g, '/{id}');
     const group = this.learnedGroups.get(route) ?? defaultGroup;
@@ -183,7 +193,6 @@ export class RingCentralAccount {
       response = e.response;
     }
     const date = Date.parse(response.headers.get('date') ?? '');
-    if (Number.isFinite(date)) this.serverTime = new Date(date);
     const rate = parseRateHeaders((h) => response.headers.get(h));
     // Group names and assignments can change: budget the route under the group the server names.
     const serverGroup = rate?.group && /^[A-Za-z][\w-]{0,31}$/.test(rate.group) ? rate.group : group;
@@ -195,7 +204,7 @@ export class RingCentralAccount {
       if (error.kind === 'rate_limited') await governor.penalize(this.accountId, serverGroup, error.details.retryAfterMs!);
       throw error;
     }
-    return readJson(path, response);
+    return { body: await readJson(path, response), serverTime: Number.isFinite(date) ? new Date(date) : undefined };
   }
 }
 

@@ -1,26 +1,22 @@
 /**
  * The four RingCentral APIs described as data (the Airbyte/dlt "declarative source" idea):
  * where to GET, which rate group pays for it, the largest page the API allows, how it pages,
- * and which table receives the records. One generic paginator (paginate.ts) serves them all.
+ * and its natural key. One loop (paginate.ts) serves them all, following each endpoint's paging
+ * strategy (paging.ts).
  */
 import type { RateGroup } from '../ratelimit/governor';
 import type { Query } from '../ringcentral/client';
+import { pageNumbers, syncTokens, type PageCursor, type Paging, type SyncCursor } from './paging';
 
 export type StreamName = 'call_log' | 'messages' | 'extensions' | 'directory';
 
-/**
- * How an endpoint says there is another page:
- * - navigation: `navigation.nextPage` is present (call log, message store; no totals)
- * - totals:     `paging.page < paging.totalPages` (extension list, directory)
- */
-export type PagingStyle = 'navigation' | 'totals';
-
-export interface Endpoint<P> {
+export interface Endpoint<P, C = PageCursor> {
   stream: StreamName;
   rateGroup: RateGroup;
   path(params: P): string;
+  /** The largest page the API allows (tests may cap it lower). */
   perPage: number;
-  paging: PagingStyle;
+  paging: Paging<C>;
   query(params: P): Query;
   /** Natural key of a record (for de-duplication and upserts). */
   key: string;
@@ -38,7 +34,7 @@ export const callLog: Endpoint<Window> = {
   rateGroup: 'Heavy',
   path: () => '/restapi/v1.0/account/~/call-log',
   perPage: 1000,
-  paging: 'navigation',
+  paging: pageNumbers('navigation'),
   // Detailed keeps legs; showDeleted so deletions after first sight reach the warehouse.
   query: (w) => ({ dateFrom: w.from, dateTo: w.to, view: 'Detailed', showDeleted: true }),
   key: 'id',
@@ -49,7 +45,7 @@ export const messageStore: Endpoint<Window & { extensionId: number }> = {
   rateGroup: 'Light',
   path: (p) => `/restapi/v1.0/account/~/extension/${p.extensionId}/message-store`,
   perPage: 1000,
-  paging: 'navigation',
+  paging: pageNumbers('navigation'),
   // dateFrom is always passed: its default is only the last 24 h.
   query: (p) => ({ dateFrom: p.from, dateTo: p.to, availability: ['Alive', 'Deleted', 'Purged'] }),
   key: 'id',
@@ -60,7 +56,7 @@ export const extensionList: Endpoint<Record<string, never>> = {
   rateGroup: 'Medium',
   path: () => '/restapi/v1.0/account/~/extension',
   perPage: 1000,
-  paging: 'totals',
+  paging: pageNumbers('totals'),
   query: () => ({}),
   key: 'id',
 };
@@ -70,16 +66,23 @@ export const directoryEntries: Endpoint<Record<string, never>> = {
   rateGroup: 'Medium',
   path: () => '/restapi/v1.0/account/~/directory/entries',
   perPage: 2000,
-  paging: 'totals',
+  paging: pageNumbers('totals'),
   query: () => ({}),
   key: 'id',
 };
 
-/** Incremental message changes (RingCentral's ISync), one request per extension, no paging. */
-export const messageSync = {
-  stream: 'messages' as const,
-  rateGroup: 'Light' as RateGroup,
-  path: (extensionId: number) => `/restapi/v1.0/account/~/extension/${extensionId}/message-sync`,
+/** Records per ISync response; a full response means more changes are waiting. */
+const ISYNC_RECORD_COUNT = 250;
+
+/** One mailbox's message changes (RingCentral's FSync/ISync), by sync token. */
+export const messageSync: Endpoint<{ extensionId: number }, SyncCursor> = {
+  stream: 'messages',
+  rateGroup: 'Light',
+  path: (p) => `/restapi/v1.0/account/~/extension/${p.extensionId}/message-sync`,
+  perPage: ISYNC_RECORD_COUNT,
+  paging: syncTokens(ISYNC_RECORD_COUNT),
+  query: () => ({}),
+  key: 'id',
 };
 
 /** One extension (Light): asked only to tell a deleted extension from one without a message store. */

@@ -1,67 +1,49 @@
 /**
- * The one paging loop. It fetches page after page of an endpoint, validates each envelope,
- * and hands records plus the *next* cursor to `onPage`, which writes both in one
- * transaction. Resuming from the stored cursor re-fetches at most the page in flight.
+ * The one paging loop: request the page at a cursor, check the envelope, hand the page to
+ * `onPage` (which writes it and says where to go on), repeat. How a cursor becomes a
+ * request and a response becomes the next cursor is the endpoint's paging strategy.
  */
 import { RingCentralError } from '../ringcentral/errors';
-import type { RingCentralAccount } from '../ringcentral/client';
+import type { Fetched, RingCentralAccount } from '../ringcentral/client';
 import type { Endpoint } from './endpoints';
+import type { Page } from './paging';
 
-export interface PageCursor {
-  page: number;
+export interface PagingControl<C> {
+  /** Page-size cap below the endpoint's maximum. */
+  maxPageSize?: number;
+  /** Called before every request (heartbeats go here). */
+  beforeRequest?: (cursor: C) => void;
+  /** Aborts the request in flight; paging stops between pages. */
+  signal?: AbortSignal;
 }
 
-export interface Page {
-  records: Record<string, unknown>[];
-  /** Where to continue, or undefined when this was the last page. */
-  next?: PageCursor;
-  /** paging.totalElements, when the API reports it. */
-  total?: number;
+/** Pages from `start` until `onPage` returns no cursor. */
+export async function paginate<P, C>(
+  rc: RingCentralAccount,
+  endpoint: Endpoint<P, C>,
+  params: P,
+  start: C,
+  onPage: (page: Page<C>, fetched: C) => Promise<C | undefined>,
+  control: PagingControl<C> = {},
+): Promise<void> {
+  const perPage = Math.min(endpoint.perPage, control.maxPageSize ?? Infinity);
+  const path = endpoint.path(params);
+  let cursor: C | undefined = start;
+  while (cursor !== undefined) {
+    control.beforeRequest?.(cursor);
+    const fetched = await rc.fetch(endpoint.rateGroup, path, { ...endpoint.query(params), ...endpoint.paging.query(cursor, perPage) }, control.signal);
+    cursor = await onPage(readPage(endpoint, path, cursor, fetched), cursor);
+    // Cancelled: stop between pages, with the checkpoint just written.
+    if (control.signal?.aborted) throw control.signal.reason;
+  }
 }
 
-export function parseEnvelope(endpoint: Endpoint<never>, path: string, page: number, body: unknown): Page {
-  const b = body as { records?: unknown; paging?: { page?: number; totalPages?: number; totalElements?: number }; navigation?: { nextPage?: unknown } } | undefined;
-  const bad = (what: string) => new RingCentralError('malformed', `${path} page ${page}: ${what}`, { endpoint: path });
+function readPage<C>(endpoint: Endpoint<never, C>, path: string, cursor: C, { body, serverTime }: Fetched): Page<C> {
+  const bad = (what: string) => new RingCentralError('malformed', `${path} ${endpoint.paging.describe(cursor)}: ${what}`, { endpoint: path });
+  const b = body as { records?: unknown } | undefined;
   if (!b || typeof b !== 'object' || !Array.isArray(b.records)) throw bad('response has no records array');
   if (b.records.some((r) => !r || typeof r !== 'object' || (r as Record<string, unknown>)[endpoint.key] === undefined)) {
     throw bad(`a record lacks its key "${endpoint.key}"`);
   }
-  let hasNext: boolean;
-  if (endpoint.paging === 'navigation') {
-    hasNext = Boolean(b.navigation?.nextPage);
-  } else {
-    if (typeof b.paging?.totalPages !== 'number') throw bad('paging.totalPages missing');
-    hasNext = (b.paging.page ?? page) < b.paging.totalPages;
-  }
-  // An empty page can never lead anywhere: guards against a server looping on nextPage.
-  if (b.records.length === 0) hasNext = false;
-  const total = typeof b.paging?.totalElements === 'number' ? b.paging.totalElements : undefined;
-  return { records: b.records as Record<string, unknown>[], next: hasNext ? { page: page + 1 } : undefined, total };
-}
-
-export async function paginate<P>(
-  rc: RingCentralAccount,
-  endpoint: Endpoint<P>,
-  params: P,
-  start: PageCursor,
-  onPage: (page: Page, fetched: PageCursor) => Promise<void>,
-  options: { maxPageSize?: number; beforeRequest?: (cursor: PageCursor) => void; signal?: AbortSignal } = {},
-): Promise<{ pages: number; records: number }> {
-  const perPage = Math.min(endpoint.perPage, options.maxPageSize ?? Infinity);
-  let cursor: PageCursor | undefined = start;
-  let pages = 0;
-  let records = 0;
-  const path = endpoint.path(params);
-  while (cursor) {
-    options.beforeRequest?.(cursor);
-    const body = await rc.get(endpoint.rateGroup, path, { ...endpoint.query(params), page: cursor.page, perPage }, options.signal);
-    const page = parseEnvelope(endpoint as Endpoint<never>, path, cursor.page, body);
-    await onPage(page, cursor);
-    pages += 1;
-    records += page.records.length;
-    cursor = page.next;
-    // Cancelled: stop between pages, with the checkpoint just written.
-    if (options.signal?.aborted) throw options.signal.reason;
-  }
-  return { pages, records };
+  return { records: b.records as Record<string, unknown>[], ...endpoint.paging.read(b as Record<string, unknown>, cursor, bad), serverTime };
 }

@@ -6,7 +6,7 @@
 import { createHash } from 'node:crypto';
 import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
-import type { Pool } from 'pg';
+import { brokenConnection, inTransaction, type Pool } from './db';
 
 const MIGRATIONS_DIR = path.join(__dirname, 'migrations');
 const LOCK_KEY = 0x72637379; // 'rcsy': one lock id for "schema migration in progress"
@@ -60,6 +60,7 @@ export async function migrate(pool: Pool, migrations = loadMigrations()): Promis
     );
   }
   const client = await pool.connect();
+  let broken: Error | undefined;
   try {
     await client.query('SELECT pg_advisory_lock($1)', [LOCK_KEY]);
     await client.query(`CREATE SCHEMA IF NOT EXISTS ringcentral;
@@ -76,20 +77,21 @@ export async function migrate(pool: Pool, migrations = loadMigrations()): Promis
     }
     const done: number[] = [];
     for (const m of migrations.filter((m) => !applied.has(m.version))) {
-      await client.query('BEGIN');
       try {
-        await client.query(m.sql);
-        await client.query('INSERT INTO ringcentral.schema_migrations (version, name, checksum) VALUES ($1, $2, $3)', [m.version, m.name, m.checksum]);
-        await client.query('COMMIT');
-        done.push(m.version);
+        await inTransaction(client, async (tx) => {
+          await tx.query(m.sql);
+          await tx.query('INSERT INTO ringcentral.schema_migrations (version, name, checksum) VALUES ($1, $2, $3)', [m.version, m.name, m.checksum]);
+        });
       } catch (err) {
-        await client.query('ROLLBACK');
+        broken = brokenConnection(err);
         throw new Error(`Migration ${m.version}_${m.name} failed and was rolled back: ${(err as Error).message}`);
       }
+      done.push(m.version);
     }
     return done;
   } finally {
-    await client.query('SELECT pg_advisory_unlock($1)', [LOCK_KEY]).catch(() => undefined);
-    client.release();
+    // A connection that cannot unlock (or roll back) would keep the lock in the pool: destroy it.
+    if (!broken) await client.query('SELECT pg_advisory_unlock($1)', [LOCK_KEY]).catch((err: Error) => (broken = err));
+    client.release(broken);
   }
 }

@@ -7,7 +7,7 @@
  * a snapshot not newer than the last merged one, and an incomplete extension snapshot unless
  * `allowIncomplete` (then it only adds/updates, never deletes). Semantics: docs/dimension.md.
  */
-import type { Pool, PoolClient } from 'pg';
+import { inTransaction, type Pool, type PoolClient } from '../db';
 import * as sql from './merge-sql';
 
 export interface MergeExtensionDimensionInput {
@@ -54,23 +54,7 @@ export async function mergeExtensionDimension(
   pool: Pool,
   input: MergeExtensionDimensionInput,
 ): Promise<MergeExtensionDimensionResult> {
-  const client = await pool.connect();
-  let broken: Error | undefined;
-  try {
-    await client.query('BEGIN');
-    try {
-      const result = await mergeInTransaction(client, input);
-      await client.query('COMMIT');
-      return result;
-    } catch (err) {
-      await client.query('ROLLBACK').catch((rollbackErr: Error) => {
-        broken = rollbackErr; // connection unusable: destroy it instead of returning it to the pool
-      });
-      throw err;
-    }
-  } finally {
-    client.release(broken);
-  }
+  return inTransaction(pool, (client) => mergeInTransaction(client, input));
 }
 
 async function mergeInTransaction(client: PoolClient, input: MergeExtensionDimensionInput): Promise<MergeExtensionDimensionResult> {
