@@ -1,13 +1,15 @@
 /**
  * The statements of the extension-dimension merge, in the order merge.ts runs them inside one
  * transaction (dbt-snapshot style: stage -> close changed -> close vanished + tombstones ->
- * insert new versions -> record). All set-based: every step is a join or anti-join of the
- * staged snapshot against the account's current versions (index on is_current), so a merge
- * costs O(extensions in the snapshot + current versions), never a scan per row.
+ * backdate new extensions -> insert new versions -> record). All set-based: every step is a
+ * join or anti-join of the staged snapshot against the account's current versions (index on
+ * is_current), so a merge costs O(extensions in the snapshot + current versions), never a scan
+ * per row. The backdate steps only look at new extensions, one index probe each.
  *
  * Parameters: $1 account_id, $2 run_id, $3 captured_at (the extension snapshot's capture
  * time, passed back as ISO text so microseconds survive); FILL_STAGE: $3 is instead whether
- * the run's directory snapshot is complete.
+ * the run's directory snapshot is complete; BACKDATE_NEW, CLIP_BACKDATED: $1 account_id,
+ * $2 captured_at.
  */
 import { attributeExpression, rowHashExpression, TRACKED_ATTRIBUTES, TRACKED_COLUMNS } from './attributes';
 
@@ -43,7 +45,7 @@ export const LAST_MERGED = `
 export const CREATE_STAGE = `
   SET LOCAL enable_nestloop = off;
   CREATE TEMP TABLE dim_extension_stage ON COMMIT DROP AS
-  SELECT extension_id, creation_time, extension_key AS current_key, ${cols}, row_hash
+  SELECT extension_id, creation_time, extension_key AS current_key, ${cols}, row_hash, valid_from
   FROM ringcentral.dim_extension WITH NO DATA`;
 
 /**
@@ -95,19 +97,58 @@ export const CLOSE_VANISHED = `
   FROM vanished v`;
 
 /**
+ * backdate (1/2): where a new extension's first version may start. Its creation_time, when
+ * known and earlier than the capture time, but never at or before the newest earlier complete
+ * extension snapshot that did not list it: that list was observed, and saying the extension
+ * existed then would contradict it. Such snapshots are the account's merged complete ones (the
+ * merge log outlives snapshot retention) and any complete one still stored that lacks the id
+ * (e.g. a backfill's; an empty one is an upstream fault the merge refuses, not evidence).
+ * "Just after" is one microsecond, the timestamptz resolution.
+ */
+export const BACKDATE_NEW = `
+  UPDATE dim_extension_stage s
+     SET valid_from = greatest(s.creation_time, greatest(
+           (SELECT max(m.captured_at) FROM ringcentral.dim_extension_merge m
+             WHERE m.account_id = $1 AND m.extensions_complete AND m.captured_at < $2::timestamptz),
+           (SELECT max(sn.captured_at) FROM ringcentral.snapshot sn
+             WHERE sn.account_id = $1 AND sn.stream = 'extensions' AND sn.completed_at IS NOT NULL
+               AND sn.records > 0 AND sn.captured_at < $2::timestamptz
+               AND NOT EXISTS (SELECT 1 FROM ringcentral.extension_snapshot x
+                                WHERE x.run_id = sn.run_id AND x.extension_id = s.extension_id))
+         ) + interval '1 microsecond')
+   WHERE s.current_key IS NULL AND s.creation_time < $2::timestamptz`;
+
+/**
+ * backdate (2/2): an inferred period never gives a number a second holder. It is clipped to
+ * start after every live version of another extension with the same number that it would
+ * overlap, and dropped (start = capture time) when another listed extension has the number
+ * too: the snapshot shows both holders only from its capture time on. Tombstones hold no number.
+ */
+export const CLIP_BACKDATED = `
+  UPDATE dim_extension_stage s
+     SET valid_from = CASE
+           WHEN s.extension_number = ANY (SELECT o.extension_number FROM dim_extension_stage o
+                                           GROUP BY o.extension_number HAVING count(*) > 1)
+             THEN $2::timestamptz
+           ELSE least($2::timestamptz, greatest(s.valid_from, (
+             SELECT max(least(d.valid_to, $2::timestamptz)) FROM ringcentral.dim_extension d
+              WHERE d.account_id = $1 AND d.extension_number = s.extension_number AND d.extension_id <> s.extension_id
+                AND NOT d.is_deleted AND d.valid_from < $2::timestamptz AND d.valid_to > s.valid_from)))
+         END
+   WHERE s.valid_from < $2::timestamptz AND s.extension_number IS NOT NULL`;
+
+/**
  * insert_versions: a new current version for every listed extension left without one: new
- * extensions, changed ones (closed above) and returning ones. A first-ever version starts at
- * the extension's creation_time when that is known and earlier than the capture time, and is
- * flagged as inferred before the first snapshot.
+ * extensions, changed ones (closed above) and returning ones. A first-ever version starts where
+ * the backdate steps put it (flagged as inferred before the first snapshot when that is before
+ * the capture time), every other version at the capture time.
  */
 export const INSERT_VERSIONS = `
   INSERT INTO ringcentral.dim_extension
     (account_id, extension_id, ${cols}, creation_time, row_hash, valid_from,
      attributes_inferred_before_first_snapshot, created_by_run_id)
   SELECT $1, s.extension_id, ${prefixed('s')}, s.creation_time, s.row_hash,
-         CASE WHEN s.current_key IS NULL AND s.creation_time < $3::timestamptz THEN s.creation_time ELSE $3::timestamptz END,
-         COALESCE(s.current_key IS NULL AND s.creation_time < $3::timestamptz, false),
-         $2
+         COALESCE(s.valid_from, $3::timestamptz), COALESCE(s.valid_from < $3::timestamptz, false), $2
   FROM dim_extension_stage s
   WHERE NOT EXISTS (
     SELECT 1 FROM ringcentral.dim_extension d

@@ -127,6 +127,9 @@ async function mergeInTransaction(client: PoolClient, input: MergeExtensionDimen
   await client.query(sql.ANALYZE_STAGE);
   const closedChanged = (await client.query(sql.CLOSE_CHANGED, params)).rowCount ?? 0;
   const deleted = extensions.complete ? ((await client.query(sql.CLOSE_VANISHED, params)).rowCount ?? 0) : 0;
+  // After the closes: the clip must see the versions this snapshot ends at its capture time.
+  await client.query(sql.BACKDATE_NEW, [accountId, extensions.captured_at]);
+  await client.query(sql.CLIP_BACKDATED, [accountId, extensions.captured_at]);
   const inserted = (await client.query(sql.INSERT_VERSIONS, params)).rowCount ?? 0;
   const counts = { inserted, closed: closedChanged + deleted, deleted, unchanged: staged - inserted };
   await client.query(sql.RECORD, [
