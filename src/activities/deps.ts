@@ -19,6 +19,8 @@ export interface ActivityDeps {
   pool: Pool;
   rc?: RingCentralClients;
   settings?: Partial<ExtractionSettings>;
+  /** Days of merged snapshots kept (RCSYNC_SNAPSHOT_RETENTION_DAYS); the default when unset. */
+  snapshotRetentionDays?: number;
 }
 
 export function requireRc(deps: ActivityDeps): RingCentralClients {
