@@ -4,12 +4,12 @@
  * backdate new extensions -> insert new versions -> record). All set-based: every step is a
  * join or anti-join of the staged snapshot against the account's current versions (index on
  * is_current), so a merge costs O(extensions in the snapshot + current versions), never a scan
- * per row. The backdate steps only look at new extensions, one index probe each.
+ * per row. The backdate steps only look at new extensions: hash joins, or one index probe each.
  *
  * Parameters: $1 account_id, $2 run_id, $3 captured_at (the extension snapshot's capture
  * time, passed back as ISO text so microseconds survive); FILL_STAGE: $3 is instead whether
- * the run's directory snapshot is complete; BACKDATE_NEW, CLIP_BACKDATED: $1 account_id,
- * $2 captured_at.
+ * the run's directory snapshot is complete; BACKDATE_FLOORS, CLIP_BACKDATED: $1 account_id,
+ * $2 captured_at; BACKDATE_NEW: see there.
  */
 import { attributeExpression, rowHashExpression, TRACKED_ATTRIBUTES, TRACKED_COLUMNS } from './attributes';
 
@@ -97,29 +97,49 @@ export const CLOSE_VANISHED = `
   FROM vanished v`;
 
 /**
- * backdate (1/2): where a new extension's first version may start. Its creation_time, when
+ * backdate (1/3): the complete extension snapshots before this one that new extensions may
+ * not be backdated across. The newest merged complete one (from the merge log, which outlives
+ * snapshot retention) lacked every new extension, so it alone bounds them all; complete
+ * snapshots that were never merged (a backfill's, a failed sync's) may list some new
+ * extensions, so those newer than it are returned to be checked per extension. An empty one
+ * is an upstream fault the merge refuses, not evidence.
+ */
+export const BACKDATE_FLOORS = `
+  WITH merged AS (
+    SELECT max(m.captured_at) AS captured_at FROM ringcentral.dim_extension_merge m
+     WHERE m.account_id = $1 AND m.extensions_complete AND m.captured_at < $2::timestamptz
+  )
+  SELECT to_json(merged.captured_at) #>> '{}' AS merged_floor,
+         ARRAY(SELECT sn.run_id FROM ringcentral.snapshot sn
+                WHERE sn.account_id = $1 AND sn.stream = 'extensions' AND sn.completed_at IS NOT NULL AND sn.records > 0
+                  AND sn.captured_at < $2::timestamptz AND sn.captured_at > COALESCE(merged.captured_at, '-infinity')
+                  AND NOT EXISTS (SELECT 1 FROM ringcentral.dim_extension_merge m WHERE m.run_id = sn.run_id)) AS unmerged_runs
+  FROM merged`;
+
+/**
+ * backdate (2/3): where a new extension's first version may start. Its creation_time, when
  * known and earlier than the capture time, but never at or before the newest earlier complete
- * extension snapshot that did not list it: that list was observed, and saying the extension
- * existed then would contradict it. Such snapshots are the account's merged complete ones (the
- * merge log outlives snapshot retention) and any complete one still stored that lacks the id
- * (e.g. a backfill's; an empty one is an upstream fault the merge refuses, not evidence).
- * "Just after" is one microsecond, the timestamptz resolution.
+ * snapshot that did not list it: that list was observed, and saying the extension existed then
+ * would contradict it. "Just after" is one microsecond, the timestamptz resolution.
+ * Parameters: $1 captured_at, $2 the merged floor, $3 the unmerged complete runs to check
+ * (their rows found by primary key).
  */
 export const BACKDATE_NEW = `
   UPDATE dim_extension_stage s
-     SET valid_from = greatest(s.creation_time, greatest(
-           (SELECT max(m.captured_at) FROM ringcentral.dim_extension_merge m
-             WHERE m.account_id = $1 AND m.extensions_complete AND m.captured_at < $2::timestamptz),
-           (SELECT max(sn.captured_at) FROM ringcentral.snapshot sn
-             WHERE sn.account_id = $1 AND sn.stream = 'extensions' AND sn.completed_at IS NOT NULL
-               AND sn.records > 0 AND sn.captured_at < $2::timestamptz
-               AND NOT EXISTS (SELECT 1 FROM ringcentral.extension_snapshot x
-                                WHERE x.run_id = sn.run_id AND x.extension_id = s.extension_id))
-         ) + interval '1 microsecond')
-   WHERE s.current_key IS NULL AND s.creation_time < $2::timestamptz`;
+     SET valid_from = greatest(s.creation_time, f.floor + interval '1 microsecond')
+    FROM (
+      SELECT n.extension_id, greatest($2::timestamptz, max(sn.captured_at) FILTER (WHERE x.extension_id IS NULL)) AS floor
+        FROM dim_extension_stage n
+        LEFT JOIN ringcentral.snapshot sn ON sn.run_id = ANY ($3::text[]) AND sn.stream = 'extensions'
+        LEFT JOIN ringcentral.extension_snapshot x
+          ON x.run_id = ANY ($3::text[]) AND x.run_id = sn.run_id AND x.extension_id = n.extension_id
+       WHERE n.current_key IS NULL AND n.creation_time < $1::timestamptz
+       GROUP BY n.extension_id
+    ) f
+   WHERE f.extension_id = s.extension_id`;
 
 /**
- * backdate (2/2): an inferred period never gives a number a second holder. It is clipped to
+ * backdate (3/3): an inferred period never gives a number a second holder. It is clipped to
  * start after every live version of another extension with the same number that it would
  * overlap, and dropped (start = capture time) when another listed extension has the number
  * too: the snapshot shows both holders only from its capture time on. Tombstones hold no number.

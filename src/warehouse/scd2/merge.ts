@@ -128,8 +128,10 @@ async function mergeInTransaction(client: PoolClient, input: MergeExtensionDimen
   const closedChanged = (await client.query(sql.CLOSE_CHANGED, params)).rowCount ?? 0;
   const deleted = extensions.complete ? ((await client.query(sql.CLOSE_VANISHED, params)).rowCount ?? 0) : 0;
   // After the closes: the clip must see the versions this snapshot ends at its capture time.
-  await client.query(sql.BACKDATE_NEW, [accountId, extensions.captured_at]);
-  await client.query(sql.CLIP_BACKDATED, [accountId, extensions.captured_at]);
+  const at = [accountId, extensions.captured_at];
+  const floors = (await client.query(sql.BACKDATE_FLOORS, at)).rows[0];
+  await client.query(sql.BACKDATE_NEW, [extensions.captured_at, floors.merged_floor, floors.unmerged_runs]);
+  await client.query(sql.CLIP_BACKDATED, at);
   const inserted = (await client.query(sql.INSERT_VERSIONS, params)).rowCount ?? 0;
   const counts = { inserted, closed: closedChanged + deleted, deleted, unchanged: staged - inserted };
   await client.query(sql.RECORD, [
