@@ -4,12 +4,13 @@
  * backdate new extensions -> insert new versions -> record). All set-based: every step is a
  * join or anti-join of the staged snapshot against the account's current versions (index on
  * is_current), so a merge costs O(extensions in the snapshot + current versions), never a scan
- * per row. The backdate steps only look at new extensions: hash joins, or one index probe each.
+ * per row. The backdate steps only look at new extensions: one anti-join per unmerged complete
+ * snapshot since the last merged one, and one index probe each for the number clip.
  *
  * Parameters: $1 account_id, $2 run_id, $3 captured_at (the extension snapshot's capture
  * time, passed back as ISO text so microseconds survive); FILL_STAGE: $3 is instead whether
  * the run's directory snapshot is complete; BACKDATE_FLOORS, CLIP_BACKDATED: $1 account_id,
- * $2 captured_at; BACKDATE_NEW: see there.
+ * $2 captured_at; BACKDATE_NEW, BACKDATE_UNMERGED: see there.
  */
 import { attributeExpression, rowHashExpression, TRACKED_ATTRIBUTES, TRACKED_COLUMNS } from './attributes';
 
@@ -110,10 +111,11 @@ export const BACKDATE_FLOORS = `
      WHERE m.account_id = $1 AND m.extensions_complete AND m.captured_at < $2::timestamptz
   )
   SELECT to_json(merged.captured_at) #>> '{}' AS merged_floor,
-         ARRAY(SELECT sn.run_id FROM ringcentral.snapshot sn
+         COALESCE((SELECT json_agg(json_build_object('runId', sn.run_id, 'capturedAt', to_json(sn.captured_at) #>> '{}'))
+                 FROM ringcentral.snapshot sn
                 WHERE sn.account_id = $1 AND sn.stream = 'extensions' AND sn.completed_at IS NOT NULL AND sn.records > 0
                   AND sn.captured_at < $2::timestamptz AND sn.captured_at > COALESCE(merged.captured_at, '-infinity')
-                  AND NOT EXISTS (SELECT 1 FROM ringcentral.dim_extension_merge m WHERE m.run_id = sn.run_id)) AS unmerged_runs
+                  AND NOT EXISTS (SELECT 1 FROM ringcentral.dim_extension_merge m WHERE m.run_id = sn.run_id)), '[]') AS unmerged
   FROM merged`;
 
 /**
@@ -121,22 +123,20 @@ export const BACKDATE_FLOORS = `
  * known and earlier than the capture time, but never at or before the newest earlier complete
  * snapshot that did not list it: that list was observed, and saying the extension existed then
  * would contradict it. "Just after" is one microsecond, the timestamptz resolution.
- * Parameters: $1 captured_at, $2 the merged floor, $3 the unmerged complete runs to check
- * (their rows found by primary key).
+ * BACKDATE_NEW applies the merged floor ($2; $1 the capture time); BACKDATE_UNMERGED then each
+ * unmerged complete snapshot ($2 its run, $3 its capture time) to the new extensions it lacks
+ * (an anti-join with one run's rows, found by primary key).
  */
 export const BACKDATE_NEW = `
   UPDATE dim_extension_stage s
-     SET valid_from = greatest(s.creation_time, f.floor + interval '1 microsecond')
-    FROM (
-      SELECT n.extension_id, greatest($2::timestamptz, max(sn.captured_at) FILTER (WHERE x.extension_id IS NULL)) AS floor
-        FROM dim_extension_stage n
-        LEFT JOIN ringcentral.snapshot sn ON sn.run_id = ANY ($3::text[]) AND sn.stream = 'extensions'
-        LEFT JOIN ringcentral.extension_snapshot x
-          ON x.run_id = ANY ($3::text[]) AND x.run_id = sn.run_id AND x.extension_id = n.extension_id
-       WHERE n.current_key IS NULL AND n.creation_time < $1::timestamptz
-       GROUP BY n.extension_id
-    ) f
-   WHERE f.extension_id = s.extension_id`;
+     SET valid_from = greatest(s.creation_time, $2::timestamptz + interval '1 microsecond')
+   WHERE s.current_key IS NULL AND s.creation_time < $1::timestamptz`;
+
+export const BACKDATE_UNMERGED = `
+  UPDATE dim_extension_stage s
+     SET valid_from = greatest(s.valid_from, $3::timestamptz + interval '1 microsecond')
+   WHERE s.current_key IS NULL AND s.creation_time < $1::timestamptz
+     AND NOT EXISTS (SELECT 1 FROM ringcentral.extension_snapshot x WHERE x.run_id = $2 AND x.extension_id = s.extension_id)`;
 
 /**
  * backdate (3/3): an inferred period never gives a number a second holder. It is clipped to
