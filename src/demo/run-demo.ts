@@ -101,7 +101,9 @@ export async function runDemo(o: DemoOptions): Promise<DemoHandle> {
         recycled = { ...r, at: simNow().toISOString() };
         o.log(`Account change: extension ${r.oldId} left; its number ${r.number} now belongs to new extension ${r.newId}.`);
       }
-      sim.clock.advance(2 * HOUR);
+      // Long enough that the newcomer with a recycled number makes calls between the sync that
+      // first lists it (where its attributed history starts: docs/dimension.md) and the next.
+      sim.clock.advance(4 * HOUR);
       o.log(`Sync ${i}/${o.syncs} (simulated time ${simNow().toISOString()}):`);
       const handle = await client.workflow.start(accountSyncWorkflow, { taskQueue, workflowId: `demo-sync-${i}-${Date.now()}`, args: [{ accountKey: ACCOUNT }] });
       await followWorkflow(client, handle);

@@ -32,7 +32,7 @@ it('031 makes a dimension backdated by the old rule agree with its snapshots aga
       expect(await contradictedSnapshots(db.pool, accountId)).toEqual([]);
       expect(await unobserved()).toEqual([]);
     }),
-    { numRuns: 30 },
+    { numRuns: 60 },
   );
   expect(brokenByOldRule).toBeGreaterThan(0);
 }, 180_000);

@@ -32,7 +32,7 @@ it('the dimension agrees with every complete snapshot it merged, and numbers hav
       seen.clippedAfterCreation += stats.clipped;
       seen.overlaps += overlaps.length;
     }),
-    { numRuns: 40 },
+    { numRuns: 100 },
   );
   // The generator reached what the properties are about.
   for (const [what, n] of Object.entries(seen)) expect(n, what).toBeGreaterThan(0);
