@@ -128,3 +128,18 @@ export function extractionSettings(
   };
   return Object.fromEntries(Object.entries(settings).filter(([, v]) => v !== undefined));
 }
+
+/**
+ * RCSYNC_SNAPSHOT_RETENTION_DAYS: how many days of merged extension/directory snapshots the
+ * worker keeps, counted back from each account's newest merged complete snapshot (0: only that
+ * one). Undefined when unset (the worker's default applies).
+ */
+export function snapshotRetentionDays(env: NodeJS.ProcessEnv = process.env): number | undefined {
+  const value = env.RCSYNC_SNAPSHOT_RETENTION_DAYS;
+  if (value === undefined) return undefined;
+  const days = Number(value);
+  if (value.trim() === '' || !Number.isFinite(days) || days < 0) {
+    throw new ConfigError(`RCSYNC_SNAPSHOT_RETENTION_DAYS must be a number of days, 0 or more (e.g. 7), got "${value}".`);
+  }
+  return days;
+}

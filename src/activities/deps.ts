@@ -29,6 +29,8 @@ export interface ActivityDeps {
   settings?: Partial<ExtractionSettings>;
   /** Asks Temporal whether the workflow holding an account's sync slot is still open. */
   temporal?: Client;
+  /** Days of merged snapshots kept (RCSYNC_SNAPSHOT_RETENTION_DAYS); the default when unset. */
+  snapshotRetentionDays?: number;
 }
 
 export function requireRc(deps: ActivityDeps): RingCentralClients {

@@ -37,7 +37,10 @@ export interface DemoHandle {
 const ACCOUNT = 'demo';
 const HOUR = 3_600_000;
 /** Simulated time between the scripted syncs. */
-const SYNC_STEP = 2 * HOUR;
+// Simulated time between syncs: long enough that the newcomer with a recycled number makes
+// calls between the sync that first lists it (where its attributed history starts:
+// docs/dimension.md) and the next.
+const SYNC_STEP = 4 * HOUR;
 
 /** Moves the simulator's clock up to the wall clock every second (never back); returns its stop. */
 function keepPace(sim: Simulator): () => Promise<void> {

@@ -112,16 +112,18 @@ describe('point-in-time attribution', () => {
     ]);
   });
 
-  it('a backdated successor overlapping the late-seen deletion: both claim the number, the newest first', async () => {
+  it('a backdated successor never overlaps the late-seen deletion: the number has one holder at a time', async () => {
     const acct = uniqueName('acct');
     await snapshotAndMerge(acct, '2025-03-01T00:00:00Z', [alice]);
     await snapshotAndMerge(acct, '2025-05-01T00:00:00Z', [{ ...bruno, creationTime: '2025-04-10T00:00:00Z' }]);
-    const { rows } = await db.pool.query(
-      `SELECT extension_id, attributes_inferred_before_first_snapshot AS inferred
-       FROM ringcentral.extension_holder($1, '420', '2025-04-20T00:00:00Z')`,
-      [acct],
-    );
-    expect(rows).toEqual([{ extension_id: 2002, inferred: true }, { extension_id: 1001, inferred: false }]);
+    const holders = async (at: string) =>
+      (await db.pool.query(
+        `SELECT extension_id, attributes_inferred_before_first_snapshot AS inferred FROM ringcentral.extension_holder($1, '420', $2)`,
+        [acct, at],
+      )).rows;
+    // Alice was last seen holding 420 on 1 March and nothing showed her gone before 1 May.
+    expect(await holders('2025-04-20T00:00:00Z')).toEqual([{ extension_id: 1001, inferred: false }]);
+    expect(await holders('2025-05-01T00:00:00Z')).toEqual([{ extension_id: 2002, inferred: false }]);
   });
 
   it('attribution joins look versions up by extension id (never a scan of the account per call)', async () => {

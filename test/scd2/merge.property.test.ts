@@ -23,11 +23,26 @@ afterAll(async () => {
 
 const seen = { valueToNull: 0, tombstones: 0, reappearances: 0, incomplete: 0, unchanged: 0, recycled: 0, emptyRefused: 0 };
 const comparable = (v: Version) => JSON.stringify([v.id, v.from, v.to, v.deleted, v.inferred, attrsKey(v.attrs)]);
-const ms = (t: string) => (t === 'infinity' ? Infinity : new Date(t).getTime());
+// Milliseconds, keeping the microseconds Postgres shows (a backdate floor is 1 µs after a capture).
+const ms = (t: string) => (t === 'infinity' ? Infinity : new Date(t).getTime() + Number(/\.\d{3}(\d{3})/.exec(t)?.[1] ?? 0) / 1000);
 function fromDb(row: Record<string, unknown>): Version {
   const attrs = { phone_numbers: row.phone_numbers } as Attrs;
   for (const k of EXT_KEYS) attrs[k] = row[k] as string | boolean | null;
   return { id: row.extension_id as number, from: ms(row.valid_from as string), to: ms(row.valid_to as string), attrs, deleted: row.is_deleted as boolean, inferred: row.inferred as boolean };
+}
+
+/** The model of the merge's backdate clip: after every live version of another holder of the number. */
+function clipBackdated(v: Version, t: number, model: Map<number, Version[]>, listed: Version[]) {
+  const n = v.attrs.extension_number;
+  if (v.from >= t || n == null) return;
+  if (listed.some((o) => o.id !== v.id && o.attrs.extension_number === n)) {
+    v.from = t;
+  } else {
+    for (const o of [...model.values()].flat()) {
+      if (o.id !== v.id && !o.deleted && o.attrs.extension_number === n && o.from < t && o.to > v.from) v.from = Math.max(v.from, Math.min(o.to, t));
+    }
+  }
+  v.inferred = v.from < t;
 }
 
 async function checkInvariants(accountId: string) {
@@ -56,6 +71,7 @@ it('merged dimension equals the model; invariants, as-of, idempotency and noise-
       const checkTimes: number[] = [];
       const holders = new Map<string, Set<number>>();
       let t = base;
+      let lastComplete = -Infinity;
       for (const step of scenario.steps) {
         const listed = applyOps(ext, dir, step);
         t += step.gapMinutes * 60_000;
@@ -84,6 +100,7 @@ it('merged dimension equals the model; invariants, as-of, idempotency and noise-
 
         // The model's merge.
         const expected = { inserted: 0, closed: 0, deleted: 0, unchanged: 0 };
+        const firstVersions: Version[] = [];
         for (const { id, i } of present) {
           const versions = model.get(id) ?? [];
           model.set(id, versions);
@@ -91,9 +108,11 @@ it('merged dimension equals the model; invariants, as-of, idempotency and noise-
           const dirEntry = inDirectory.some((p) => p.id === id) ? dir[i] : undefined;
           const attrs = expectedAttrs(ext[i], dirEntry, dirComplete, cur?.attrs);
           if (!cur) {
+            // Backdated to creation_time, but only to 1 µs after the last complete list (which lacked it).
             const c = creation(i);
-            const from = c !== null && c < t ? c : t;
-            versions.push({ id, from, to: Infinity, attrs, deleted: false, inferred: from < t });
+            const from = c !== null && c < t ? Math.max(c, lastComplete + 0.001) : t;
+            firstVersions.push({ id, from, to: Infinity, attrs, deleted: false, inferred: from < t });
+            versions.push(firstVersions.at(-1)!);
           } else if (cur.deleted || attrsKey(cur.attrs) !== attrsKey(attrs)) {
             if (cur.deleted) seen.reappearances++;
             if (EXT_KEYS.some((k) => cur.attrs[k] != null && attrs[k] == null)) seen.valueToNull++;
@@ -117,11 +136,14 @@ it('merged dimension equals the model; invariants, as-of, idempotency and noise-
             expected.deleted++;
             seen.tombstones++;
           }
+          lastComplete = t;
         } else {
           seen.incomplete++;
           await expect(mergeExtensionDimension(db.pool, { accountId, runId })).rejects.toMatchObject({ reason: 'incomplete-snapshot' });
         }
         seen.unchanged += expected.unchanged;
+        // An inferred period never gives a number a second holder (see clipBackdated).
+        for (const v of firstVersions) clipBackdated(v, t, model, present.map((p) => model.get(p.id)!.at(-1)!));
 
         const result = await mergeExtensionDimension(db.pool, { accountId, runId, allowIncomplete: !step.extComplete });
         expect(result).toEqual({ ...expected, alreadyMerged: false });

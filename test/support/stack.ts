@@ -11,18 +11,23 @@ export function uniqueName(prefix: string): string {
   return `${prefix}_${randomBytes(4).toString('hex')}`;
 }
 
-/** A fresh, migrated database for one test file. */
-export async function testDatabase(): Promise<{ url: string; pool: Pool; drop(): Promise<void> }> {
+/**
+ * A fresh, migrated database for one test file. `createOptions` is appended to CREATE DATABASE
+ * (e.g. a locale); `migrations` limits the migrations applied (upgrade tests).
+ */
+export async function testDatabase(
+  opts: { createOptions?: string; migrations?: Parameters<typeof migrate>[1] } = {},
+): Promise<{ url: string; pool: Pool; drop(): Promise<void> }> {
   const adminUrl = inject('adminDatabaseUrl');
   const name = uniqueName('rcsync_test');
   const admin = new pg.Client({ connectionString: adminUrl });
   await admin.connect();
-  await admin.query(`CREATE DATABASE ${name}`);
+  await admin.query(`CREATE DATABASE ${name} ${opts.createOptions ?? ''}`);
   await admin.end();
   const url = new URL(adminUrl);
   url.pathname = `/${name}`;
   const pool = createPool(url.toString());
-  await migrate(pool);
+  await migrate(pool, opts.migrations);
   return {
     url: url.toString(),
     pool,

@@ -1,7 +1,7 @@
 import type { Command } from 'commander';
 import { NativeConnection } from '@temporalio/worker';
 import { encryptionKeys } from '../../codec';
-import { ConfigError, extractionSettings, loadAccounts, temporalConfig } from '../../config';
+import { ConfigError, extractionSettings, loadAccounts, snapshotRetentionDays, temporalConfig } from '../../config';
 import { configureLogging, installTemporalRuntime } from '../../infra/logging';
 import { ensureSearchAttributes, searchAttributeSetupCommands } from '../../infra/search-attributes';
 import { registry } from '../../metrics/product';
@@ -50,12 +50,14 @@ export function registerWorker(program: Command) {
       let settings;
       let metrics;
       let log;
+      let retentionDays;
       try {
         log = configureLogging('INFO');
         accounts = loadAccounts();
         settings = extractionSettings();
         metrics = metricsSettings();
         encryptionKeys(); // checked before anything starts; the worker's converter reads them
+        retentionDays = snapshotRetentionDays();
       } catch (err) {
         if (err instanceof ConfigError) fail(err.message);
         throw err;
@@ -91,7 +93,7 @@ export function registerWorker(program: Command) {
         if (metrics.product) metricsServer = await serveMetrics(metrics.product).catch(busy('RCSYNC_METRICS_ADDRESS'));
         const governor = new RateGovernor(pool);
         const rc = new RingCentralClients(accounts, { governor });
-        const worker = await createWorker({ connection, namespace: config.namespace, taskQueue: config.taskQueue, pool, rc, settings });
+        const worker = await createWorker({ connection, namespace: config.namespace, taskQueue: config.taskQueue, pool, rc, settings, snapshotRetentionDays: retentionDays });
         log.info(
           { taskQueue: config.taskQueue, temporal: config.address, accounts: [...accounts.keys()], metrics: metricsServer?.url ?? 'off' },
           'worker started; Ctrl-C stops it',

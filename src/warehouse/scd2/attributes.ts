@@ -14,7 +14,7 @@
  */
 export type AttributeSource = 'extension' | 'both' | 'directory';
 
-/** text: whitespace collapsed and trimmed, '' -> NULL; email: text + lower-case; phones: see dim_norm_phone_numbers. */
+/** text: whitespace collapsed and trimmed, '' -> NULL; email: text + ASCII lower-case; phones: see dim_norm_phone_numbers (migration 030). */
 export type Canonical = 'text' | 'email' | 'boolean' | 'phones';
 
 export interface TrackedAttribute {
@@ -48,7 +48,7 @@ function canonical(kind: Canonical, expr: string): string {
     case 'text':
       return `ringcentral.dim_norm_text(${expr})`;
     case 'email':
-      return `lower(ringcentral.dim_norm_text(${expr}))`;
+      return `ringcentral.dim_norm_email(${expr})`;
     case 'boolean':
       return expr;
     case 'phones':

@@ -1,13 +1,16 @@
 /**
  * The statements of the extension-dimension merge, in the order merge.ts runs them inside one
  * transaction (dbt-snapshot style: stage -> close changed -> close vanished + tombstones ->
- * insert new versions -> record). All set-based: every step is a join or anti-join of the
- * staged snapshot against the account's current versions (index on is_current), so a merge
- * costs O(extensions in the snapshot + current versions), never a scan per row.
+ * backdate new extensions -> insert new versions -> record). All set-based: every step is a
+ * join or anti-join of the staged snapshot against the account's current versions (index on
+ * is_current), so a merge costs O(extensions in the snapshot + current versions), never a scan
+ * per row. The backdate steps only look at new extensions: one anti-join per unmerged complete
+ * snapshot since the last merged one, and one index probe each for the number clip.
  *
  * Parameters: $1 account_id, $2 run_id, $3 captured_at (the extension snapshot's capture
  * time, passed back as ISO text so microseconds survive); FILL_STAGE: $3 is instead whether
- * the run's directory snapshot is complete.
+ * the run's directory snapshot is complete; BACKDATE_FLOORS, CLIP_BACKDATED: $1 account_id,
+ * $2 captured_at; BACKDATE_NEW, BACKDATE_UNMERGED: see there.
  */
 import { attributeExpression, rowHashExpression, TRACKED_ATTRIBUTES, TRACKED_COLUMNS } from './attributes';
 
@@ -43,7 +46,7 @@ export const LAST_MERGED = `
 export const CREATE_STAGE = `
   SET LOCAL enable_nestloop = off;
   CREATE TEMP TABLE dim_extension_stage ON COMMIT DROP AS
-  SELECT extension_id, creation_time, extension_key AS current_key, ${cols}, row_hash
+  SELECT extension_id, creation_time, extension_key AS current_key, ${cols}, row_hash, valid_from
   FROM ringcentral.dim_extension WITH NO DATA`;
 
 /**
@@ -95,19 +98,77 @@ export const CLOSE_VANISHED = `
   FROM vanished v`;
 
 /**
+ * backdate (1/3): the complete extension snapshots before this one that new extensions may
+ * not be backdated across. The newest merged complete one (from the merge log, which outlives
+ * snapshot retention) lacked every new extension, so it alone bounds them all; complete
+ * snapshots that were never merged (a backfill's, a failed sync's) may list some new
+ * extensions, so those newer than it are returned to be checked per extension. An empty one
+ * is an upstream fault the merge refuses, not evidence.
+ */
+export const BACKDATE_FLOORS = `
+  WITH merged AS (
+    SELECT max(m.captured_at) AS captured_at FROM ringcentral.dim_extension_merge m
+     WHERE m.account_id = $1 AND m.extensions_complete AND m.captured_at < $2::timestamptz
+  )
+  SELECT to_json(merged.captured_at) #>> '{}' AS merged_floor,
+         COALESCE((SELECT json_agg(json_build_object('runId', sn.run_id, 'capturedAt', to_json(sn.captured_at) #>> '{}'))
+                 FROM ringcentral.snapshot sn
+                WHERE sn.account_id = $1 AND sn.stream = 'extensions' AND sn.completed_at IS NOT NULL AND sn.records > 0
+                  AND sn.captured_at < $2::timestamptz AND sn.captured_at > COALESCE(merged.captured_at, '-infinity')
+                  AND NOT EXISTS (SELECT 1 FROM ringcentral.dim_extension_merge m WHERE m.run_id = sn.run_id)), '[]') AS unmerged
+  FROM merged`;
+
+/**
+ * backdate (2/3): where a new extension's first version may start. Its creation_time, when
+ * known and earlier than the capture time, but never at or before the newest earlier complete
+ * snapshot that did not list it: that list was observed, and saying the extension existed then
+ * would contradict it. "Just after" is one microsecond, the timestamptz resolution.
+ * BACKDATE_NEW applies the merged floor ($2; $1 the capture time); BACKDATE_UNMERGED then each
+ * unmerged complete snapshot ($2 its run, $3 its capture time) to the new extensions it lacks
+ * (an anti-join with one run's rows, found by primary key).
+ */
+export const BACKDATE_NEW = `
+  UPDATE dim_extension_stage s
+     SET valid_from = greatest(s.creation_time, $2::timestamptz + interval '1 microsecond')
+   WHERE s.current_key IS NULL AND s.creation_time < $1::timestamptz`;
+
+export const BACKDATE_UNMERGED = `
+  UPDATE dim_extension_stage s
+     SET valid_from = greatest(s.valid_from, $3::timestamptz + interval '1 microsecond')
+   WHERE s.current_key IS NULL AND s.creation_time < $1::timestamptz
+     AND NOT EXISTS (SELECT 1 FROM ringcentral.extension_snapshot x WHERE x.run_id = $2 AND x.extension_id = s.extension_id)`;
+
+/**
+ * backdate (3/3): an inferred period never gives a number a second holder. It is clipped to
+ * start after every live version of another extension with the same number that it would
+ * overlap, and dropped (start = capture time) when another listed extension has the number
+ * too: the snapshot shows both holders only from its capture time on. Tombstones hold no number.
+ */
+export const CLIP_BACKDATED = `
+  UPDATE dim_extension_stage s
+     SET valid_from = CASE
+           WHEN s.extension_number = ANY (SELECT o.extension_number FROM dim_extension_stage o
+                                           GROUP BY o.extension_number HAVING count(*) > 1)
+             THEN $2::timestamptz
+           ELSE least($2::timestamptz, greatest(s.valid_from, (
+             SELECT max(least(d.valid_to, $2::timestamptz)) FROM ringcentral.dim_extension d
+              WHERE d.account_id = $1 AND d.extension_number = s.extension_number AND d.extension_id <> s.extension_id
+                AND NOT d.is_deleted AND d.valid_from < $2::timestamptz AND d.valid_to > s.valid_from)))
+         END
+   WHERE s.valid_from < $2::timestamptz AND s.extension_number IS NOT NULL`;
+
+/**
  * insert_versions: a new current version for every listed extension left without one: new
- * extensions, changed ones (closed above) and returning ones. A first-ever version starts at
- * the extension's creation_time when that is known and earlier than the capture time, and is
- * flagged as inferred before the first snapshot.
+ * extensions, changed ones (closed above) and returning ones. A first-ever version starts where
+ * the backdate steps put it (flagged as inferred before the first snapshot when that is before
+ * the capture time), every other version at the capture time.
  */
 export const INSERT_VERSIONS = `
   INSERT INTO ringcentral.dim_extension
     (account_id, extension_id, ${cols}, creation_time, row_hash, valid_from,
      attributes_inferred_before_first_snapshot, created_by_run_id)
   SELECT $1, s.extension_id, ${prefixed('s')}, s.creation_time, s.row_hash,
-         CASE WHEN s.current_key IS NULL AND s.creation_time < $3::timestamptz THEN s.creation_time ELSE $3::timestamptz END,
-         COALESCE(s.current_key IS NULL AND s.creation_time < $3::timestamptz, false),
-         $2
+         COALESCE(s.valid_from, $3::timestamptz), COALESCE(s.valid_from < $3::timestamptz, false), $2
   FROM dim_extension_stage s
   WHERE NOT EXISTS (
     SELECT 1 FROM ringcentral.dim_extension d

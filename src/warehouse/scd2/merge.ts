@@ -111,6 +111,12 @@ async function mergeInTransaction(client: PoolClient, input: MergeExtensionDimen
   await client.query(sql.ANALYZE_STAGE);
   const closedChanged = (await client.query(sql.CLOSE_CHANGED, params)).rowCount ?? 0;
   const deleted = extensions.complete ? ((await client.query(sql.CLOSE_VANISHED, params)).rowCount ?? 0) : 0;
+  // After the closes: the clip must see the versions this snapshot ends at its capture time.
+  const at = [accountId, extensions.captured_at];
+  const floors = (await client.query<{ merged_floor: string | null; unmerged: Array<{ runId: string; capturedAt: string }> }>(sql.BACKDATE_FLOORS, at)).rows[0];
+  await client.query(sql.BACKDATE_NEW, [extensions.captured_at, floors.merged_floor]);
+  for (const u of floors.unmerged) await client.query(sql.BACKDATE_UNMERGED, [extensions.captured_at, u.runId, u.capturedAt]);
+  await client.query(sql.CLIP_BACKDATED, at);
   const inserted = (await client.query(sql.INSERT_VERSIONS, params)).rowCount ?? 0;
   const counts = { inserted, closed: closedChanged + deleted, deleted, unchanged: staged - inserted };
   await client.query(sql.RECORD, [
