@@ -2,7 +2,7 @@
 import { Client, Connection } from '@temporalio/client';
 import type { NativeConnection } from '@temporalio/worker';
 import { dataConverter } from '../codec';
-import { ConfigError, databaseUrl, temporalConfig, type TemporalConfig } from '../config';
+import { databaseUrl, temporalConfig, type TemporalConfig } from '../config';
 import { createPool, type Pool } from '../warehouse/db';
 import { EXIT, fail } from './errors';
 
@@ -26,13 +26,7 @@ export const temporalUnreachable = (address: string) =>
   `Cannot reach Temporal at ${address}: start it (e.g. \`temporal server start-dev\`) or set TEMPORAL_ADDRESS.`;
 
 export async function connectTemporal(config: TemporalConfig = temporalConfig()): Promise<{ client: Client; connection: Connection; config: TemporalConfig }> {
-  let converter;
-  try {
-    converter = dataConverter();
-  } catch (err) {
-    if (err instanceof ConfigError) fail(err.message);
-    throw err;
-  }
+  const converter = dataConverter();
   let connection: Connection;
   try {
     connection = await Connection.connect({ address: config.address, connectTimeout: 5_000 });
@@ -59,13 +53,7 @@ export function postgresProblem(err: unknown, host: string): string {
 }
 
 export async function connectDatabase(): Promise<Pool> {
-  let url: string;
-  try {
-    url = databaseUrl();
-  } catch (err) {
-    if (err instanceof ConfigError) fail(err.message);
-    throw err;
-  }
+  const url = databaseUrl();
   const host = new URL(url).host;
   const pool = createPool(url, 4);
   try {

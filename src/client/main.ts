@@ -4,6 +4,7 @@
  * Every command validates its input first; bad input prints one line and exits 2.
  */
 import { Command, CommanderError } from 'commander';
+import { ConfigError } from '../config';
 import { registerCheck } from './commands/check';
 import { registerCodecServer } from './commands/codec-server';
 import { registerDemo } from './commands/demo';
@@ -31,6 +32,11 @@ export async function run(argv: string[]): Promise<number> {
     if (err instanceof UsageError) {
       console.error(`rcsync: ${err.message}`);
       return err.exitCode;
+    }
+    // Configuration is checked before anything starts: a bad value is bad input.
+    if (err instanceof ConfigError) {
+      console.error(`rcsync: ${err.message}`);
+      return EXIT.usage;
     }
     if (err instanceof CommanderError) return err.exitCode === 0 ? EXIT.ok : EXIT.usage;
     // One line: native (Rust) and gRPC errors carry multi-line details that belong in logs, not here.

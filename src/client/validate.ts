@@ -1,5 +1,5 @@
 /** Input checks for CLI commands: each failure is one line naming the problem and the fix. */
-import { ConfigError, loadAccounts } from '../config';
+import { loadAccounts } from '../config';
 import { BACKFILL_STREAMS, type BackfillStream } from '../workflows/backfill';
 import { fail } from './errors';
 
@@ -44,13 +44,7 @@ export const defaultAccountKey = (env: NodeJS.ProcessEnv = process.env) => env.R
 
 /** The account must be configured here too, so a typo or missing credentials stops before anything starts. */
 export function checkAccount(key: string): string {
-  let accounts;
-  try {
-    accounts = loadAccounts();
-  } catch (err) {
-    if (err instanceof ConfigError) fail(err.message);
-    throw err;
-  }
+  const accounts = loadAccounts();
   if (accounts.size === 0) fail('No RingCentral credentials: set RC_SERVER_URL, RC_CLIENT_ID, RC_CLIENT_SECRET and RC_JWT (or RC_ACCOUNTS_FILE) as for the worker.');
   if (!accounts.has(key)) fail(`Account "${key}" is not configured: known accounts are ${[...accounts.keys()].join(', ')} (--account).`);
   return key;

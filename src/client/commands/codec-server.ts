@@ -21,13 +21,7 @@ export function registerCodecServer(program: Command) {
       } catch {
         return fail(`--ui-origin must be an http(s) origin such as http://localhost:8233, got "${opts.uiOrigin}".`);
       }
-      let keys;
-      try {
-        keys = encryptionKeys();
-      } catch (err) {
-        if (err instanceof ConfigError) fail(err.message);
-        throw err;
-      }
+      const keys = encryptionKeys();
       if (!keys) fail('No encryption keys: set RCSYNC_ENCRYPTION_KEYS (or RCSYNC_ENCRYPTION_KEYS_FILE) as for the worker.');
       const server = createCodecServer({ codec: new AesGcmCodec(keys), uiOrigin: origin });
       await new Promise<void>((resolve, reject) => {
@@ -35,7 +29,7 @@ export function registerCodecServer(program: Command) {
           reject(err.code === 'EADDRINUSE' ? new ConfigError(`Port ${port} is in use: pick another with --port.`) : err),
         );
         server.listen(port, opts.host, resolve);
-      }).catch((err) => (err instanceof ConfigError ? fail(err.message) : Promise.reject(err)));
+      }); // a ConfigError is one line and exit 2, like any bad setting
       console.error(`Codec endpoint on http://${opts.host}:${port} for the UI at ${origin} (keys: ${[...keys.keys.keys()].join(', ')}). Ctrl-C stops it.`);
       await new Promise<void>((resolve) => {
         for (const signal of ['SIGINT', 'SIGTERM'] as const) process.once(signal, () => server.close(() => resolve()));

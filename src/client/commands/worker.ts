@@ -1,7 +1,7 @@
 import type { Command } from 'commander';
 import { NativeConnection } from '@temporalio/worker';
 import { encryptionKeys } from '../../codec';
-import { ConfigError, extractionSettings, loadAccounts, snapshotRetentionDays, temporalConfig } from '../../config';
+import { extractionSettings, loadAccounts, snapshotRetentionDays, temporalConfig } from '../../config';
 import { configureLogging, installTemporalRuntime } from '../../infra/logging';
 import { ensureSearchAttributes, searchAttributeSetupCommands } from '../../infra/search-attributes';
 import { registry } from '../../metrics/product';
@@ -46,22 +46,13 @@ export function registerWorker(program: Command) {
     .action(async () => {
       let running = false;
       const unwatch = watchSignals(() => running);
-      let accounts;
-      let settings;
-      let metrics;
-      let log;
-      let retentionDays;
-      try {
-        log = configureLogging('INFO');
-        accounts = loadAccounts();
-        settings = extractionSettings();
-        metrics = metricsSettings();
-        encryptionKeys(); // checked before anything starts; the worker's converter reads them
-        retentionDays = snapshotRetentionDays();
-      } catch (err) {
-        if (err instanceof ConfigError) fail(err.message);
-        throw err;
-      }
+      // Configuration first: a bad value is one line and exit 2 (ConfigError), before anything starts.
+      const log = configureLogging('INFO');
+      const accounts = loadAccounts();
+      const settings = extractionSettings();
+      const metrics = metricsSettings();
+      encryptionKeys(); // the worker's converter reads them
+      const retentionDays = snapshotRetentionDays();
       if (accounts.size === 0) fail('No RingCentral account configured: set RC_SERVER_URL, RC_CLIENT_ID, RC_CLIENT_SECRET and RC_JWT, or RC_ACCOUNTS_FILE.');
       const busy = (variable: string) => (err: Error) => fail(`${err.message}: set ${variable} to a free host:port, or "off".`);
       // Both addresses are checked before anything starts, and taken only once the warehouse is
