@@ -65,7 +65,7 @@ const PERMISSION_BY_PATH: Array<[RegExp, string]> = [
   [/\/extension/, 'ReadAccounts'],
 ];
 
-export function requiredPermission(endpoint: string): string {
+function requiredPermission(endpoint: string): string {
   return PERMISSION_BY_PATH.find(([re]) => re.test(endpoint))?.[1] ?? 'unknown';
 }
 
@@ -76,7 +76,7 @@ export function retryAfterMs(headerValue: string | null | undefined, fallbackMs 
 }
 
 /** Only the error code survives from a RingCentral error body. */
-export function errorCodeOf(body: unknown): string | undefined {
+function errorCodeOf(body: unknown): string | undefined {
   if (!body || typeof body !== 'object') return undefined;
   const b = body as { errorCode?: unknown; errors?: Array<{ errorCode?: unknown }>; error?: unknown };
   const code = b.errorCode ?? b.errors?.[0]?.errorCode ?? b.error;

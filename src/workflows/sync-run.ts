@@ -21,7 +21,7 @@ export interface SyncRunWork<T> {
   watermarks?: Watermarks;
 }
 
-export type SyncRunResult<T> = { started: true; value: T } | { started: false; heldBy?: string };
+type SyncRunResult<T> = { started: true; value: T } | { started: false; heldBy?: string };
 type Kind = 'sync' | 'backfill';
 /** Only a sync can be skipped. */
 type ResultOf<K extends Kind, T> = K extends 'sync' ? SyncRunResult<T> : { started: true; value: T };
