@@ -1,14 +1,12 @@
 /**
  * Turns our errors into Temporal failures with the right retry behaviour:
- * rate-limit waits hand the worker slot back until the budget frees up; permission and
- * bad-request errors fail fast; transient ones retry with the activity's backoff.
+ * rate-limit waits hand the worker slot back until the budget frees up; RingCentral errors
+ * follow RETRY_POLICY (fail fast when retrying cannot help, else the activity's backoff).
  */
 import { Context } from '@temporalio/activity';
 import { ApplicationFailure, ApplicationFailureCategory } from '@temporalio/common';
-
-const MALFORMED_ATTEMPTS = 5;
 import { RateLimitWait } from '../ratelimit/governor';
-import { RingCentralError } from '../ringcentral/errors';
+import { failureType, RETRY_POLICY, RingCentralError } from '../ringcentral/errors';
 
 export async function withFailureMapping<T>(fn: () => Promise<T>): Promise<T> {
   try {
@@ -24,12 +22,10 @@ export function toFailure(err: unknown): unknown {
     return ApplicationFailure.create({ type: 'RateLimitWait', message: err.message, nextRetryDelay: err.waitMs, category: ApplicationFailureCategory.BENIGN });
   }
   if (err instanceof RingCentralError) {
-    // A malformed response may be a one-off (a proxy hiccup); the same one five times is not.
-    const nonRetryable = err.kind === 'permission' || err.kind === 'bad_request' || (err.kind === 'malformed' && Context.current().info.attempt >= MALFORMED_ATTEMPTS);
     return ApplicationFailure.create({
-      type: `RingCentral.${err.kind}`,
+      type: failureType(err.kind),
       message: err.message,
-      nonRetryable,
+      nonRetryable: Context.current().info.attempt >= RETRY_POLICY[err.kind].activityAttempts,
       nextRetryDelay: err.details.retryAfterMs,
       details: [{ status: err.details.status, errorCode: err.details.errorCode, permission: err.details.permission }],
     });

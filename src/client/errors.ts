@@ -1,5 +1,5 @@
 /** CLI exit codes and the one-line error users see. */
-export const EXIT = { ok: 0, failed: 1, usage: 2, unavailable: 3 } as const;
+export const EXIT = { ok: 0, failed: 1, usage: 2 } as const;
 
 /** Bad input or environment: one clear line naming the problem and the fix; exit 2; nothing started. */
 export class UsageError extends Error {

@@ -10,7 +10,7 @@
 import { SDK } from '@ringcentral/sdk';
 import type { AccountCredentials } from '../config';
 import { acquireSlot, parseRateHeaders, type RateGovernor, type RateGroup } from '../ratelimit/governor';
-import { classifyHttpError, classifyNetworkError, RingCentralError } from './errors';
+import { classifyHttpError, classifyNetworkError, RETRY_POLICY, RingCentralError } from './errors';
 
 export type Query = Record<string, string | number | boolean | string[] | undefined>;
 
@@ -32,8 +32,6 @@ export interface RcClientOptions {
 type SdkError = Error & { response?: Response };
 
 const TOKEN_PATH = '/restapi/oauth/token';
-/** Tries per request before a transient failure is handed to Temporal's retry policy. */
-const IN_PLACE_ATTEMPTS = 3;
 
 export class RingCentralAccount {
   private readonly sdk: SDK;
@@ -62,9 +60,9 @@ export class RingCentralAccount {
 
   /**
    * GET a JSON resource; throws RingCentralError (classified) or RateLimitWait.
-   * A transient failure (5xx, reset, timeout, truncated body) is retried here a few times
-   * with a short backoff, so one bad response costs a second, not a Temporal retry whose
-   * backoff keeps growing over a long stream.
+   * Kinds whose RETRY_POLICY allows in-place attempts (a 5xx, reset, timeout, truncated or
+   * malformed body) are retried here with a short backoff, so one bad response costs a
+   * second, not a Temporal retry whose backoff keeps growing over a long stream.
    */
   async get(group: RateGroup, path: string, query: Query = {}, signal?: AbortSignal): Promise<unknown> {
     return (await this.fetch(group, path, query, signal)).body;
@@ -76,9 +74,9 @@ export class RingCentralAccount {
       try {
         return await this.getOnce(group, path, query, signal);
       } catch (err) {
-        const retryable = err instanceof RingCentralError && (err.kind === 'transient' || err.kind === 'malformed');
-        const delay = retryable ? (err.details.retryAfterMs ?? 500 * 2 ** (attempt - 1)) : Infinity;
-        if (attempt >= IN_PLACE_ATTEMPTS || delay > (this.options.maxInlineWaitMs ?? 3_000) || signal?.aborted) throw err;
+        if (!(err instanceof RingCentralError) || attempt >= RETRY_POLICY[err.kind].inPlaceAttempts) throw err;
+        const delay = err.details.retryAfterMs ?? 500 * 2 ** (attempt - 1);
+        if (delay > (this.options.maxInlineWaitMs ?? 3_000) || signal?.aborted) throw err;
         await new Promise((r) => setTimeout(r, delay));
       }
     }

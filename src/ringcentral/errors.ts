@@ -22,10 +22,39 @@ export class RingCentralError extends Error {
   ) {
     super(message);
   }
+}
 
-  get retryable(): boolean {
-    return this.kind === 'rate_limited' || this.kind === 'transient' || this.kind === 'auth';
-  }
+export interface RetryPolicy {
+  /** Requests the client makes (short backoff, within its inline-wait budget) before the activity sees the error. */
+  inPlaceAttempts: number;
+  /** Activity attempts Temporal makes; 1 fails the activity at once with the kind's failure type. */
+  activityAttempts: number;
+}
+
+/**
+ * The one retry table. The client retries in place, failures.ts marks failures non-retryable,
+ * and the extraction activities' options list the non-retryable failure types, all from here.
+ * Unlimited activity attempts are fine: the activity's backoff (or Retry-After) paces them.
+ */
+export const RETRY_POLICY: Readonly<Record<RcErrorKind, RetryPolicy>> = {
+  rate_limited: { inPlaceAttempts: 1, activityAttempts: Infinity }, // the governor holds the group; Temporal waits Retry-After
+  auth: { inPlaceAttempts: 1, activityAttempts: Infinity }, //          the client renews the token itself first
+  permission: { inPlaceAttempts: 1, activityAttempts: 1 },
+  not_found: { inPlaceAttempts: 1, activityAttempts: Infinity }, //     callers that expect a 404 catch it first
+  bad_request: { inPlaceAttempts: 1, activityAttempts: 1 },
+  sync_token_expired: { inPlaceAttempts: 1, activityAttempts: Infinity }, // message sync catches it and starts over
+  transient: { inPlaceAttempts: 3, activityAttempts: Infinity },
+  malformed: { inPlaceAttempts: 3, activityAttempts: 5 }, //             a proxy hiccup may pass; the same one five times will not
+};
+
+/** The Temporal failure type an error kind surfaces as. */
+export function failureType(kind: RcErrorKind): string {
+  return `RingCentral.${kind}`;
+}
+
+/** Failure types that no activity retry can fix (for the activities' retry options). */
+export function nonRetryableFailureTypes(): string[] {
+  return (Object.keys(RETRY_POLICY) as RcErrorKind[]).filter((kind) => RETRY_POLICY[kind].activityAttempts <= 1).map(failureType);
 }
 
 /** Permissions RingCentral requires per endpoint, to name in a 403. */
@@ -36,7 +65,7 @@ const PERMISSION_BY_PATH: Array<[RegExp, string]> = [
   [/\/extension/, 'ReadAccounts'],
 ];
 
-export function requiredPermission(endpoint: string): string {
+function requiredPermission(endpoint: string): string {
   return PERMISSION_BY_PATH.find(([re]) => re.test(endpoint))?.[1] ?? 'unknown';
 }
 
@@ -47,7 +76,7 @@ export function retryAfterMs(headerValue: string | null | undefined, fallbackMs 
 }
 
 /** Only the error code survives from a RingCentral error body. */
-export function errorCodeOf(body: unknown): string | undefined {
+function errorCodeOf(body: unknown): string | undefined {
   if (!body || typeof body !== 'object') return undefined;
   const b = body as { errorCode?: unknown; errors?: Array<{ errorCode?: unknown }>; error?: unknown };
   const code = b.errorCode ?? b.errors?.[0]?.errorCode ?? b.error;

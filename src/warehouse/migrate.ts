@@ -3,10 +3,10 @@
  * each in its own transaction and recorded with a checksum. An advisory lock makes
  * concurrent workers starting at once take turns instead of racing.
  */
-import { createHash } from 'node:crypto';
 import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { brokenConnection, inTransaction, type Pool } from './db';
+import { sha256, sqlChecksum } from './sql-checksum';
 
 const MIGRATIONS_DIR = path.join(__dirname, 'migrations');
 const LOCK_KEY = 0x72637379; // 'rcsy': one lock id for "schema migration in progress"
@@ -16,7 +16,17 @@ export interface Migration {
   name: string;
   sql: string;
   checksum: string;
+  /** Checksums an unedited copy may carry in databases migrated before checksums ignored comments. */
+  earlierChecksums?: string[];
 }
+
+/**
+ * Raw checksums (of the whole file) that applied migrations were recorded with before their
+ * comments were corrected; their SQL is unchanged (test/unit/migration-checksums.test.ts).
+ */
+const CHECKSUMS_BEFORE_COMMENT_FIXES: Record<number, string[]> = {
+  1: ['8569b25378e04543324fc571a1685c234f5a03d72e7f6a5ff0ae81193046c5c7'],
+};
 
 export function loadMigrations(dir = MIGRATIONS_DIR): Migration[] {
   const files = readdirSync(dir).filter((f) => f.endsWith('.sql')).sort();
@@ -28,7 +38,9 @@ export function loadMigrations(dir = MIGRATIONS_DIR): Migration[] {
     if (seen.has(version)) throw new Error(`Two migrations share version ${version}`);
     seen.add(version);
     const sql = readFileSync(path.join(dir, file), 'utf8');
-    return { version, name: match[2], sql, checksum: createHash('sha256').update(sql).digest('hex') };
+    // Databases migrated before checksums ignored comments carry the raw file's checksum.
+    const earlierChecksums = [sha256(sql), ...(CHECKSUMS_BEFORE_COMMENT_FIXES[version] ?? [])];
+    return { version, name: match[2], sql, checksum: sqlChecksum(sql), earlierChecksums };
   });
 }
 
@@ -71,7 +83,7 @@ export async function migrate(pool: Pool, migrations = loadMigrations()): Promis
     const applied = new Map(rows.map((r) => [r.version, r.checksum]));
     for (const [version, checksum] of applied) {
       const local = migrations.find((m) => m.version === version);
-      if (local && local.checksum !== checksum) {
+      if (local && local.checksum !== checksum && !local.earlierChecksums?.includes(checksum)) {
         throw new Error(`Migration ${version}_${local.name} was edited after it was applied; add a new migration instead.`);
       }
     }

@@ -7,19 +7,12 @@
  *   3. merge both snapshots into the SCD2 extension dimension;
  *   4. record the run and its watermarks (only a successful run advances them).
  */
-import {
-  CancellationScope,
-  defineQuery,
-  executeChild,
-  isCancellation,
-  setCurrentDetails,
-  setHandler,
-  workflowInfo,
-} from '@temporalio/workflow';
-import type { StreamCounts } from '../activities/call-log';
+import { defineQuery, executeChild, setCurrentDetails, setHandler, workflowInfo } from '@temporalio/workflow';
 import { bookkeeping, extraction } from './activity-options';
+import { newWindowWalk, walkCallLogWindows } from './call-log-windows';
 import { messageFanOutWorkflow, skippedMailboxes, skippedMailboxesWarning } from './message-fan-out';
-import { childSearchAttributes, recordOutcome } from './search-attributes';
+import { childSearchAttributes } from './search-attributes';
+import { syncRunId, withSyncRun } from './sync-run';
 import { DAY, laterOf, MINUTE, minusMs, splitWindows } from './windows';
 
 export interface AccountSyncInput {
@@ -53,7 +46,7 @@ export const syncProgress = defineQuery<SyncProgress>('progress');
 
 export async function accountSyncWorkflow(input: AccountSyncInput): Promise<AccountSyncResult> {
   const info = workflowInfo();
-  const runId = `${info.workflowId}/${info.firstExecutionRunId}`;
+  const runId = syncRunId();
   const progress: SyncProgress = { phase: 'starting', runId, counts: {} };
   setHandler(syncProgress, () => progress);
   const enter = (phase: SyncProgress['phase']) => {
@@ -61,82 +54,61 @@ export async function accountSyncWorkflow(input: AccountSyncInput): Promise<Acco
     setCurrentDetails(`**${phase}** · ${Object.entries(progress.counts).map(([k, v]) => `${k}: ${v}`).join(' · ')}`);
   };
 
-  const begin = await bookkeeping.beginSyncRun({ runId, accountKey: input.accountKey, kind: 'sync' });
-  if (!begin.started) {
+  const run = await withSyncRun(
+    { runId, accountKey: input.accountKey, kind: 'sync' },
+    async (watermarks) => {
+      enter('snapshot');
+      const extensions = await extraction.snapshotList({ accountKey: input.accountKey, runId, stream: 'extensions' });
+      progress.counts.extensions = extensions.records;
+      const now = extensions.serverTime;
+      const initialFrom = minusMs(now, input.initialLookbackMs ?? DAY);
+      const callLogTo = laterOf(minusMs(now, input.callLogLagMs ?? 5 * MINUTE), watermarks.callLog ?? initialFrom);
+      const callLogFrom = watermarks.callLog ? minusMs(watermarks.callLog, input.callLogLookbackMs ?? DAY) : initialFrom;
+      // Only extensions without a sync token page this window (new ones, or after MSG-333):
+      // the look-back lets them also pick up recent changes to older messages.
+      const messagesFrom = watermarks.messages ? minusMs(watermarks.messages, input.callLogLookbackMs ?? DAY) : initialFrom;
+
+      enter('extracting');
+      progress.messagesChildId = `${info.workflowId}/messages`;
+      const calls = newWindowWalk();
+      const [directory, , messages] = await Promise.all([
+        extraction.snapshotList({ accountKey: input.accountKey, runId, stream: 'directory' }),
+        walkCallLogWindows({ accountKey: input.accountKey, windows: splitWindows(callLogFrom, callLogTo, input.windowMs ?? DAY), keepDoneMarker: false, runId }, calls, {
+          before: (window) => (progress.window = window),
+          after: () => void (progress.counts.callLogRecords = calls.records),
+        }),
+        executeChild(messageFanOutWorkflow, {
+          workflowId: progress.messagesChildId,
+          staticSummary: 'Message stores of every mailbox (sync)',
+          ...childSearchAttributes('messages', ['messages']),
+          args: [{ accountKey: input.accountKey, snapshotRunId: runId, window: { from: messagesFrom, to: now }, mode: 'sync', concurrency: input.messageConcurrency }],
+        }),
+      ]);
+      Object.assign(progress.counts, {
+        directoryEntries: directory.records,
+        callLogRecords: calls.records,
+        callLogWritten: calls.written,
+        messageExtensions: messages.extensions,
+        messageRecords: messages.records,
+        messagesWritten: messages.written,
+        extensionsGone: messages.gone,
+        messageStoresRefused: messages.refused,
+        messageStoresMissing: messages.noMessageStore ?? 0,
+        mailboxesSkipped: skippedMailboxes(messages),
+        messageSyncFallbacks: messages.syncFellBack ?? 0,
+      });
+
+      enter('merging');
+      const merged = await bookkeeping.mergeExtensionDimension({ accountKey: input.accountKey, runId });
+      Object.assign(progress.counts, { dimensionInserted: merged.inserted, dimensionClosed: merged.closed, dimensionDeleted: merged.deleted });
+      return { value: skippedMailboxesWarning(messages), counts: progress.counts, watermarks: { callLog: callLogTo, messages: now } };
+    },
+    () => progress.counts,
+  );
+  if (!run.started) {
     enter('skipped');
-    recordOutcome('skipped');
-    return { ...progress, heldBy: begin.heldBy };
+    return { ...progress, heldBy: run.heldBy };
   }
-  try {
-    enter('snapshot');
-    const extensions = await extraction.snapshotList({ accountKey: input.accountKey, runId, stream: 'extensions' });
-    progress.counts.extensions = extensions.records;
-    const now = extensions.serverTime;
-    const initialFrom = minusMs(now, input.initialLookbackMs ?? DAY);
-    const callLogTo = laterOf(minusMs(now, input.callLogLagMs ?? 5 * MINUTE), begin.watermarks.callLog ?? initialFrom);
-    const callLogFrom = begin.watermarks.callLog ? minusMs(begin.watermarks.callLog, input.callLogLookbackMs ?? DAY) : initialFrom;
-    // Only extensions without a sync token page this window (new ones, or after MSG-333):
-    // the look-back lets them also pick up recent changes to older messages.
-    const messagesFrom = begin.watermarks.messages ? minusMs(begin.watermarks.messages, input.callLogLookbackMs ?? DAY) : initialFrom;
-
-    enter('extracting');
-    progress.messagesChildId = `${info.workflowId}/messages`;
-    const [directory, calls, messages] = await Promise.all([
-      extraction.snapshotList({ accountKey: input.accountKey, runId, stream: 'directory' }),
-      (async () => {
-        const total: StreamCounts = { pages: 0, records: 0, written: 0 };
-        for (const window of splitWindows(callLogFrom, callLogTo, input.windowMs ?? DAY)) {
-          progress.window = window;
-          const r = await extraction.syncCallLogWindow({ accountKey: input.accountKey, window, keepDoneMarker: false, runId });
-          total.pages += r.pages;
-          total.records += r.records;
-          total.written += r.written;
-          progress.counts.callLogRecords = total.records;
-        }
-        return total;
-      })(),
-      executeChild(messageFanOutWorkflow, {
-        workflowId: progress.messagesChildId,
-        staticSummary: 'Message stores of every mailbox (sync)',
-        ...childSearchAttributes('messages', ['messages']),
-        args: [{ accountKey: input.accountKey, snapshotRunId: runId, window: { from: messagesFrom, to: now }, mode: 'sync', concurrency: input.messageConcurrency }],
-      }),
-    ]);
-    Object.assign(progress.counts, {
-      directoryEntries: directory.records,
-      callLogRecords: calls.records,
-      callLogWritten: calls.written,
-      messageExtensions: messages.extensions,
-      messageRecords: messages.records,
-      messagesWritten: messages.written,
-      extensionsGone: messages.gone,
-      messageStoresRefused: messages.refused,
-      messageStoresMissing: messages.noMessageStore ?? 0,
-      mailboxesSkipped: skippedMailboxes(messages),
-      messageSyncFallbacks: messages.syncFellBack ?? 0,
-    });
-    const skippedWarning = skippedMailboxesWarning(messages);
-
-    enter('merging');
-    const merged = await bookkeeping.mergeExtensionDimension({ accountKey: input.accountKey, runId });
-    Object.assign(progress.counts, { dimensionInserted: merged.inserted, dimensionClosed: merged.closed, dimensionDeleted: merged.deleted });
-
-    await bookkeeping.finishSyncRun({ runId, status: 'succeeded', counts: progress.counts, watermarks: { callLog: callLogTo, messages: now } });
-    enter('done');
-    recordOutcome('succeeded');
-    return skippedWarning ? { ...progress, warnings: [skippedWarning] } : progress;
-  } catch (err) {
-    // Record the outcome even when cancelled; the watermarks stay where the last good run left them.
-    recordOutcome(isCancellation(err) ? 'cancelled' : 'failed');
-    await CancellationScope.nonCancellable(() =>
-      bookkeeping.finishSyncRun({
-        runId,
-        status: isCancellation(err) ? 'cancelled' : 'failed',
-        counts: progress.counts,
-        error: err instanceof Error ? err.message : String(err),
-      }),
-    );
-    throw err;
-  }
+  enter('done');
+  return run.value ? { ...progress, warnings: [run.value] } : progress;
 }
-

@@ -1,11 +1,13 @@
 /** How workflows call activities: one place for timeouts and retry behaviour. */
 import { proxyActivities } from '@temporalio/workflow';
 import type { Activities } from '../activities';
+import { nonRetryableFailureTypes } from '../ringcentral/errors';
 
 /**
  * Paging activities heartbeat every page; a stuck one is retried from its checkpoint.
  * Attempts are unlimited because rate-limit waits come back as retries (with the exact
- * delay via nextRetryDelay); errors that retrying cannot fix are non-retryable.
+ * delay via nextRetryDelay); errors that retrying cannot fix are non-retryable: RingCentral's
+ * per RETRY_POLICY, and a worker's bad configuration.
  */
 export const extraction = proxyActivities<Activities>({
   startToCloseTimeout: '30 minutes',
@@ -14,7 +16,7 @@ export const extraction = proxyActivities<Activities>({
     initialInterval: '1 second',
     backoffCoefficient: 2,
     maximumInterval: '2 minutes',
-    nonRetryableErrorTypes: ['RingCentral.permission', 'RingCentral.bad_request', 'ConfigError', 'DimensionMergeRefused'],
+    nonRetryableErrorTypes: [...nonRetryableFailureTypes(), 'ConfigError'],
   },
 });
 

@@ -6,21 +6,14 @@
  * idempotent and finished windows keep a "done" marker). Syncs merge the dimension; a
  * backfill only reads the extension list to know whose messages to fetch.
  */
-import {
-  ApplicationFailure,
-  CancellationScope,
-  continueAsNew,
-  defineQuery,
-  executeChild,
-  isCancellation,
-  setCurrentDetails,
-  setHandler,
-  workflowInfo,
-} from '@temporalio/workflow';
+import { ApplicationFailure, continueAsNew, defineQuery, executeChild, setCurrentDetails, setHandler, workflowInfo } from '@temporalio/workflow';
 import type { Window } from '../streams/endpoints';
-import { bookkeeping, extraction } from './activity-options';
+import { extraction } from './activity-options';
+import { walkCallLogWindows, type WindowWalk } from './call-log-windows';
+import { historyFull } from './history';
 import { messageFanOutWorkflow, skippedMailboxes, skippedMailboxesWarning, type MessageFanOutState } from './message-fan-out';
-import { childSearchAttributes, recordOutcome } from './search-attributes';
+import { childSearchAttributes } from './search-attributes';
+import { syncRunId, withSyncRun } from './sync-run';
 import { DAY, splitWindows } from './windows';
 
 export const BACKFILL_STREAMS = ['call_log', 'messages'] as const;
@@ -51,65 +44,61 @@ export async function backfillWorkflow(input: BackfillInput): Promise<{ callLog?
     throw ApplicationFailure.nonRetryable(`Backfill range is empty or reversed: ${input.from} .. ${input.to}`, 'InvalidInput');
   }
   const info = workflowInfo();
-  const runId = `${info.workflowId}/${info.firstExecutionRunId}`;
+  const runId = syncRunId();
   const progress: BackfillProgress = { phase: 'snapshot', runId };
   setHandler(backfillProgress, () => progress);
   setCurrentDetails(`backfill ${input.from} .. ${input.to} (${input.streams.join(', ')})`);
 
-  await bookkeeping.beginSyncRun({ runId, accountKey: input.accountKey, kind: 'backfill' });
-  try {
-    const wantMessages = input.streams.includes('messages');
-    if (wantMessages) await extraction.snapshotList({ accountKey: input.accountKey, runId, stream: 'extensions' });
-    progress.phase = 'extracting';
-    progress.callLogWorkflowId = input.streams.includes('call_log') ? `${info.workflowId}/call-log` : undefined;
-    progress.messagesWorkflowId = wantMessages ? `${info.workflowId}/messages` : undefined;
-    const [callLog, messages] = await Promise.all([
-      progress.callLogWorkflowId
-        ? executeChild(callLogBackfillWorkflow, {
-            workflowId: progress.callLogWorkflowId,
-            staticSummary: 'Call log, window by window (backfill)',
-            ...childSearchAttributes('call_log', ['call_log']),
-            args: [{ accountKey: input.accountKey, from: input.from, to: input.to, windowMs: input.windowMs ?? DAY, maxHistoryEvents: input.maxHistoryEvents }],
-          })
-        : undefined,
-      progress.messagesWorkflowId
-        ? executeChild(messageFanOutWorkflow, {
-            workflowId: progress.messagesWorkflowId,
-            staticSummary: 'Message stores of every mailbox (backfill)',
-            ...childSearchAttributes('messages', ['messages']),
-            args: [
-              {
-                accountKey: input.accountKey,
-                snapshotRunId: runId,
-                window: { from: input.from, to: input.to },
-                mode: 'backfill',
-                concurrency: input.messageConcurrency,
-                maxHistoryEvents: input.maxHistoryEvents,
-              },
-            ],
-          })
-        : undefined,
-    ]);
-    const counts = {
-      callLogRecords: callLog?.records ?? 0,
-      callLogWritten: callLog?.written ?? 0,
-      callLogWindows: callLog?.nextIndex ?? 0,
-      messageRecords: messages?.records ?? 0,
-      messagesWritten: messages?.written ?? 0,
-      ...(messages ? { mailboxesSkipped: skippedMailboxes(messages) } : {}),
-    };
-    await bookkeeping.finishSyncRun({ runId, status: 'succeeded', counts });
-    progress.phase = 'done';
-    recordOutcome('succeeded');
-    const warning = messages && skippedMailboxesWarning(messages);
-    return { callLog, messages, ...(warning ? { warnings: [warning] } : {}) };
-  } catch (err) {
-    recordOutcome(isCancellation(err) ? 'cancelled' : 'failed');
-    await CancellationScope.nonCancellable(() =>
-      bookkeeping.finishSyncRun({ runId, status: isCancellation(err) ? 'cancelled' : 'failed', counts: {}, error: err instanceof Error ? err.message : String(err) }),
-    );
-    throw err;
-  }
+  const run = await withSyncRun(
+    { runId, accountKey: input.accountKey, kind: 'backfill' },
+    async () => {
+      const wantMessages = input.streams.includes('messages');
+      if (wantMessages) await extraction.snapshotList({ accountKey: input.accountKey, runId, stream: 'extensions' });
+      progress.phase = 'extracting';
+      progress.callLogWorkflowId = input.streams.includes('call_log') ? `${info.workflowId}/call-log` : undefined;
+      progress.messagesWorkflowId = wantMessages ? `${info.workflowId}/messages` : undefined;
+      const [callLog, messages] = await Promise.all([
+        progress.callLogWorkflowId
+          ? executeChild(callLogBackfillWorkflow, {
+              workflowId: progress.callLogWorkflowId,
+              staticSummary: 'Call log, window by window (backfill)',
+              ...childSearchAttributes('call_log', ['call_log']),
+              args: [{ accountKey: input.accountKey, from: input.from, to: input.to, windowMs: input.windowMs ?? DAY, maxHistoryEvents: input.maxHistoryEvents }],
+            })
+          : undefined,
+        progress.messagesWorkflowId
+          ? executeChild(messageFanOutWorkflow, {
+              workflowId: progress.messagesWorkflowId,
+              staticSummary: 'Message stores of every mailbox (backfill)',
+              ...childSearchAttributes('messages', ['messages']),
+              args: [
+                {
+                  accountKey: input.accountKey,
+                  snapshotRunId: runId,
+                  window: { from: input.from, to: input.to },
+                  mode: 'backfill',
+                  concurrency: input.messageConcurrency,
+                  maxHistoryEvents: input.maxHistoryEvents,
+                },
+              ],
+            })
+          : undefined,
+      ]);
+      const counts = {
+        callLogRecords: callLog?.records ?? 0,
+        callLogWritten: callLog?.written ?? 0,
+        callLogWindows: callLog?.nextIndex ?? 0,
+        messageRecords: messages?.records ?? 0,
+        messagesWritten: messages?.written ?? 0,
+        ...(messages ? { mailboxesSkipped: skippedMailboxes(messages) } : {}),
+      };
+      const warning = messages && skippedMailboxesWarning(messages);
+      return { value: { callLog, messages, ...(warning ? { warnings: [warning] } : {}) }, counts };
+    },
+    () => ({}),
+  );
+  progress.phase = 'done';
+  return run.value;
 }
 
 export interface CallLogBackfillInput {
@@ -121,13 +110,8 @@ export interface CallLogBackfillInput {
   state?: CallLogBackfillState;
 }
 
-export interface CallLogBackfillState {
-  /** Index of the next window to fetch; windows before it are complete. */
-  nextIndex: number;
+export interface CallLogBackfillState extends WindowWalk {
   windows: number;
-  pages: number;
-  records: number;
-  written: number;
   current?: Window;
 }
 
@@ -138,19 +122,15 @@ export async function callLogBackfillWorkflow(input: CallLogBackfillInput): Prom
   const windows = splitWindows(input.from, input.to, input.windowMs);
   const state: CallLogBackfillState = input.state ?? { nextIndex: 0, windows: windows.length, pages: 0, records: 0, written: 0 };
   setHandler(callLogBackfillProgress, () => state);
-  while (state.nextIndex < windows.length) {
-    const window = windows[state.nextIndex];
-    state.current = window;
-    setCurrentDetails(`call log window ${state.nextIndex + 1}/${windows.length}: ${window.from} .. ${window.to} · ${state.records} records`);
-    const r = await extraction.syncCallLogWindow({ accountKey: input.accountKey, window, keepDoneMarker: true });
-    state.pages += r.pages;
-    state.records += r.records;
-    state.written += r.written;
-    state.nextIndex += 1;
-    if (workflowInfo().continueAsNewSuggested || workflowInfo().historyLength > (input.maxHistoryEvents ?? 8_000)) {
-      await continueAsNew<typeof callLogBackfillWorkflow>({ ...input, state });
-    }
-  }
+  await walkCallLogWindows({ accountKey: input.accountKey, windows, keepDoneMarker: true }, state, {
+    before: (window) => {
+      state.current = window;
+      setCurrentDetails(`call log window ${state.nextIndex + 1}/${windows.length}: ${window.from} .. ${window.to} · ${state.records} records`);
+    },
+    after: async () => {
+      if (historyFull(input.maxHistoryEvents)) await continueAsNew<typeof callLogBackfillWorkflow>({ ...input, state });
+    },
+  });
   state.current = undefined;
   return state;
 }

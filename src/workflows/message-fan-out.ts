@@ -3,9 +3,10 @@
  * at a time (a sliding window as in Temporal's batch samples). Continues as new when its
  * history grows, carrying the cursor and totals, so any account size keeps history bounded.
  */
-import { ApplicationFailure, continueAsNew, defineQuery, log, setHandler, workflowInfo } from '@temporalio/workflow';
+import { ApplicationFailure, continueAsNew, defineQuery, log, setHandler } from '@temporalio/workflow';
 import type { Window } from '../streams/endpoints';
 import { bookkeeping, extraction } from './activity-options';
+import { historyFull } from './history';
 
 export interface MessageFanOutInput {
   accountKey: string;
@@ -53,9 +54,6 @@ export async function messageFanOutWorkflow(input: MessageFanOutInput): Promise<
   const inFlight = new Set<Promise<void>>();
   setHandler(messageFanOutProgress, () => ({ ...state, inFlight: inFlight.size }));
 
-  const historyFull = () =>
-    workflowInfo().continueAsNewSuggested || workflowInfo().historyLength > (input.maxHistoryEvents ?? 8_000);
-
   for (;;) {
     const ids = await bookkeeping.listMessageExtensions({ runId: input.snapshotRunId, afterId: state.afterId, limit: 200 });
     if (ids.length === 0) break;
@@ -81,7 +79,7 @@ export async function messageFanOutWorkflow(input: MessageFanOutInput): Promise<
     // Only whole batches advance the cursor, so a continue-as-new never skips an extension.
     await Promise.all(inFlight);
     state.afterId = ids[ids.length - 1];
-    if (historyFull()) await continueAsNew<typeof messageFanOutWorkflow>({ ...input, state });
+    if (historyFull(input.maxHistoryEvents)) await continueAsNew<typeof messageFanOutWorkflow>({ ...input, state });
   }
   // Every mailbox refused is a missing permission, not a few odd extensions: say so.
   if (state.extensions > 0 && state.refused === state.extensions) {

@@ -2,20 +2,19 @@ import { describe, expect, it } from 'vitest';
 import { classifyHttpError, retryAfterMs } from '../../src/ringcentral/errors';
 
 describe('RingCentral error classification', () => {
-  it('maps statuses and codes to kinds with the right retry behaviour', () => {
-    const cases: Array<[number, unknown, string | null, string, boolean]> = [
-      [429, { errorCode: 'CMN-301' }, '7', 'rate_limited', true],
-      [401, { errorCode: 'OAU-128' }, null, 'auth', true],
-      [403, { errorCode: 'CMN-408' }, null, 'permission', false],
-      [404, { errorCode: 'CMN-102' }, null, 'not_found', false],
-      [400, { errorCode: 'MSG-333' }, null, 'sync_token_expired', false],
-      [503, { errorCode: 'CMN-211' }, '3', 'transient', true],
-      [400, { errorCode: 'CMN-101' }, null, 'bad_request', false],
+  it('maps statuses and codes to kinds', () => {
+    const cases: Array<[number, unknown, string | null, string]> = [
+      [429, { errorCode: 'CMN-301' }, '7', 'rate_limited'],
+      [401, { errorCode: 'OAU-128' }, null, 'auth'],
+      [403, { errorCode: 'CMN-408' }, null, 'permission'],
+      [404, { errorCode: 'CMN-102' }, null, 'not_found'],
+      [400, { errorCode: 'MSG-333' }, null, 'sync_token_expired'],
+      [503, { errorCode: 'CMN-211' }, '3', 'transient'],
+      [400, { errorCode: 'CMN-101' }, null, 'bad_request'],
     ];
-    for (const [status, body, retryAfter, kind, retryable] of cases) {
+    for (const [status, body, retryAfter, kind] of cases) {
       const e = classifyHttpError('/restapi/v1.0/account/~/call-log', status, body, retryAfter);
       expect(e.kind).toBe(kind);
-      expect(e.retryable).toBe(retryable);
     }
   });
   it('uses Retry-After, or 60 s when a 429 lacks it', () => {

@@ -130,8 +130,9 @@ CREATE TABLE ringcentral.message (
 );
 CREATE INDEX message_extension_created ON ringcentral.message (account_id, extension_id, creation_time);
 
--- Durable cursor per (account, stream, scope): scope is '' for account-wide streams, the
--- extension id for message stores, or a window key for call-log backfill windows.
+-- Durable cursor per (account, stream, scope). scope: the run id for an extension-list or
+-- directory snapshot, the extension id for a mailbox's message-sync token, 'id:from/to' for
+-- a message-store window, 'from/to' for a call-log window (syncs and backfills alike).
 CREATE TABLE ringcentral.checkpoint (
   account_id    text NOT NULL,
   stream        text NOT NULL,

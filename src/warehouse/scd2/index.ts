@@ -1,9 +1,2 @@
-export {
-  mergeExtensionDimension,
-  DimensionMergeRefused,
-  type MergeExtensionDimensionInput,
-  type MergeExtensionDimensionResult,
-  type MergeRefusalReason,
-} from './merge';
-export { TRACKED_ATTRIBUTES, TRACKED_COLUMNS, type TrackedAttribute } from './attributes';
-export { pruneMergedSnapshots, DEFAULT_SNAPSHOT_RETENTION_DAYS, type PruneSnapshotsResult } from './snapshot-retention';
+export { mergeExtensionDimension, DimensionMergeRefused } from './merge';
+export { pruneMergedSnapshots, DEFAULT_SNAPSHOT_RETENTION_DAYS } from './snapshot-retention';
