@@ -8,10 +8,7 @@ import type { RateGroup } from '../ratelimit/governor';
 import type { Query } from '../ringcentral/client';
 import { pageNumbers, syncTokens, type PageCursor, type Paging, type SyncCursor } from './paging';
 
-export type StreamName = 'call_log' | 'messages' | 'extensions' | 'directory';
-
 export interface Endpoint<P, C = PageCursor> {
-  stream: StreamName;
   rateGroup: RateGroup;
   path(params: P): string;
   /** The largest page the API allows (tests may cap it lower). */
@@ -30,7 +27,6 @@ export interface Window {
 }
 
 export const callLog: Endpoint<Window> = {
-  stream: 'call_log',
   rateGroup: 'Heavy',
   path: () => '/restapi/v1.0/account/~/call-log',
   perPage: 1000,
@@ -41,7 +37,6 @@ export const callLog: Endpoint<Window> = {
 };
 
 export const messageStore: Endpoint<Window & { extensionId: number }> = {
-  stream: 'messages',
   rateGroup: 'Light',
   path: (p) => `/restapi/v1.0/account/~/extension/${p.extensionId}/message-store`,
   perPage: 1000,
@@ -52,7 +47,6 @@ export const messageStore: Endpoint<Window & { extensionId: number }> = {
 };
 
 export const extensionList: Endpoint<Record<string, never>> = {
-  stream: 'extensions',
   rateGroup: 'Medium',
   path: () => '/restapi/v1.0/account/~/extension',
   perPage: 1000,
@@ -62,7 +56,6 @@ export const extensionList: Endpoint<Record<string, never>> = {
 };
 
 export const directoryEntries: Endpoint<Record<string, never>> = {
-  stream: 'directory',
   rateGroup: 'Medium',
   path: () => '/restapi/v1.0/account/~/directory/entries',
   perPage: 2000,
@@ -76,7 +69,6 @@ const ISYNC_RECORD_COUNT = 250;
 
 /** One mailbox's message changes (RingCentral's FSync/ISync), by sync token. */
 export const messageSync: Endpoint<{ extensionId: number }, SyncCursor> = {
-  stream: 'messages',
   rateGroup: 'Light',
   path: (p) => `/restapi/v1.0/account/~/extension/${p.extensionId}/message-sync`,
   perPage: ISYNC_RECORD_COUNT,

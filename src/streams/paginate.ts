@@ -23,7 +23,7 @@ export async function paginate<P, C>(
   endpoint: Endpoint<P, C>,
   params: P,
   start: C,
-  onPage: (page: Page<C>, fetched: C) => Promise<C | undefined>,
+  onPage: (page: Page<C>) => Promise<C | undefined>,
   control: PagingControl<C> = {},
 ): Promise<void> {
   const perPage = Math.min(endpoint.perPage, control.maxPageSize ?? Infinity);
@@ -32,7 +32,7 @@ export async function paginate<P, C>(
   while (cursor !== undefined) {
     control.beforeRequest?.(cursor);
     const fetched = await rc.fetch(endpoint.rateGroup, path, { ...endpoint.query(params), ...endpoint.paging.query(cursor, perPage) }, control.signal);
-    cursor = await onPage(readPage(endpoint, path, cursor, fetched), cursor);
+    cursor = await onPage(readPage(endpoint, path, cursor, fetched));
     // Cancelled: stop between pages, with the checkpoint just written.
     if (control.signal?.aborted) throw control.signal.reason;
   }
