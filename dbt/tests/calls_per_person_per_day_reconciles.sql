@@ -1,8 +1,8 @@
--- Every attributed, undeleted call is counted exactly once in the mart, per account.
+-- Every undeleted call with an owner is counted exactly once in the mart, per account.
 with source_calls as (
     select account_id, count(*) as calls
     from {{ source('ringcentral', 'call_log_attributed') }}
-    where owner_extension_key is not null and not deleted
+    where extension_id is not null and not deleted
     group by account_id
 ),
 mart as (
