@@ -7,7 +7,7 @@
  *   3. merge both snapshots into the SCD2 extension dimension;
  *   4. record the run and its watermarks (only a successful run advances them).
  */
-import { defineQuery, executeChild, setCurrentDetails, setHandler, workflowInfo } from '@temporalio/workflow';
+import { defineQuery, executeChild, patched, setCurrentDetails, setHandler, workflowInfo } from '@temporalio/workflow';
 import { bookkeeping, extraction } from './activity-options';
 import { syncCallLog } from './call-log-windows';
 import { messageFanOutWorkflow, skippedMailboxes, skippedMailboxesWarning } from './message-fan-out';
@@ -77,7 +77,7 @@ export async function accountSyncWorkflow(input: AccountSyncInput): Promise<Acco
       progress.messagesChildId = `${info.workflowId}/messages`;
       const [directory, calls, messages] = await Promise.all([
         extraction.snapshotList({ accountKey: input.accountKey, runId, stream: 'directory' }),
-        syncCallLog({ accountKey: input.accountKey, frame: { from: callLogFrom, to: callLogTo }, windowMs: input.windowMs, runId }, {
+        syncCallLog(callLogPlan(input, { from: callLogFrom, to: callLogTo }, runId), {
           before: (window) => (progress.window = window),
           after: (counts) => void (progress.counts.callLogRecords = counts.records),
         }),
@@ -117,4 +117,10 @@ export async function accountSyncWorkflow(input: AccountSyncInput): Promise<Acco
   }
   enter('done');
   return run.value ? { ...progress, warnings: [run.value] } : progress;
+}
+
+/** The call log's plan: call-log-sync, except in runs started before it (they replay their day windows). */
+function callLogPlan(input: AccountSyncInput, frame: { from: string; to: string }, runId: string): Parameters<typeof syncCallLog>[0] {
+  if (patched('call-log-sync')) return { accountKey: input.accountKey, frame, windowMs: input.windowMs, runId };
+  return { accountKey: input.accountKey, frame, windowMs: input.windowMs ?? DAY, runId, lookBackOnly: true };
 }

@@ -41,14 +41,15 @@ export async function walkCallLogWindows(
 /**
  * A sync's call log: the changes since the last sync through call-log-sync where the account
  * allows it; where it answers 403, the look-back windows over `frame` (`windowMs` each, one
- * window when unset), with `via: 'refused'` for the run's counts.
+ * window when unset), with `via: 'refused'` for the run's counts. `lookBackOnly` keeps runs
+ * started before call-log-sync on their look-back windows (replay).
  */
 export async function syncCallLog(
-  plan: { accountKey: string; frame: Window; windowMs?: number; runId: string },
+  plan: { accountKey: string; frame: Window; windowMs?: number; runId: string; lookBackOnly?: boolean },
   hooks: { before?: (window: Window) => void; after?: (counts: StreamCounts) => void } = {},
-): Promise<StreamCounts & Pick<CallLogChanges, 'via'>> {
-  const changes = await extraction.syncCallLogChanges({ accountKey: plan.accountKey, frame: plan.frame, runId: plan.runId });
-  if (changes.via !== 'refused') {
+): Promise<StreamCounts & { via: CallLogChanges['via'] | 'look-back' }> {
+  const changes = plan.lookBackOnly ? undefined : await extraction.syncCallLogChanges({ accountKey: plan.accountKey, frame: plan.frame, runId: plan.runId });
+  if (changes && changes.via !== 'refused') {
     if (changes.window) hooks.before?.(changes.window);
     hooks.after?.(changes);
     return changes;
@@ -58,5 +59,5 @@ export async function syncCallLog(
     before: hooks.before,
     after: () => hooks.after?.(walk),
   });
-  return { pages: walk.pages, records: walk.records, written: walk.written, via: 'refused' };
+  return { pages: walk.pages, records: walk.records, written: walk.written, via: changes ? 'refused' : 'look-back' };
 }
