@@ -2,7 +2,8 @@
  * The scheduled sync of one account, as the business process reads:
  *   1. take a complete snapshot of the extension list (it also tells us the server's "now");
  *   2. in parallel, because each spends a different rate budget:
- *      the company directory (Medium), the call log since the last watermark (Heavy),
+ *      the company directory (Medium), the call log's changes by call-log-sync (Heavy; the
+ *      look-back window since the last watermark where the account refuses it),
  *      and every listed extension's message store (Light, bounded fan-out);
  *   3. merge both snapshots into the SCD2 extension dimension;
  *   4. record the run and its watermarks (only a successful run advances them).
