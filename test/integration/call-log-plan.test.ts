@@ -84,4 +84,18 @@ describe('call log request plan', () => {
     // The property is only tested if some records were deleted after they were first synced.
     expect(deletedSeen).toBeGreaterThan(0);
   });
+
+  it('a token too old for ISync (400) starts over: a new FSync, its frame paged once, then ISync again', async () => {
+    stack.sim.clock.advance(31 * DAY);
+    const restarted = await sync('plan-lapsed');
+    const log = stack.sim.requestLog().filter((r) => r.group === 'Heavy');
+    expect(log.filter((r) => r.path.includes('syncType=ISync')).map((r) => r.status)).toEqual([400]);
+    expect(log.filter((r) => r.path.includes('syncType=FSync') && r.status === 200)).toHaveLength(1);
+    expect(restarted.counts.callLogSyncRefused).toBe(0);
+    await expectCallLogEqualsTruth(stack, restarted.window!.from, stack.sim.clock.now() - 5 * 60_000, 'records');
+
+    stack.sim.clock.advance(HOUR);
+    await sync('plan-after-lapse');
+    expect(heavyCallLog().every((r) => r.path.includes('syncType=ISync'))).toBe(true);
+  });
 });
