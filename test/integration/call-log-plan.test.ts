@@ -6,6 +6,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { accountSyncWorkflow, backfillWorkflow } from '../../src/workflows';
+import { recordHistory } from '../support/histories';
 import { ACCOUNT, expectCallLogEqualsTruth, useSyncStack } from '../support/sync-harness';
 
 const HOUR = 3_600_000;
@@ -48,6 +49,7 @@ describe('call log request plan', () => {
     const refused = await sync('plan-refused');
     stack.sim.faults.clear();
     expect(refused.counts.callLogSyncRefused).toBe(1);
+    await recordHistory(stack.client, `plan-refused-${stack.taskQueue}`, 'account-sync-call-log-refused');
     expect(heavyCallLog().some((r) => r.route === 'call-log')).toBe(true);
     await expectCallLogEqualsTruth(stack, refused.window!.from, refused.window!.to, 'records');
     syncedFrom = Date.parse(refused.window!.from);
@@ -81,6 +83,7 @@ describe('call log request plan', () => {
       await expectCallLogEqualsTruth(stack, start, now - 5 * 60_000, 'records');
       deletedSeen = stack.sim.truth.callLog({ from: start, to: now, showDeleted: true }).filter((r) => r.deleted === true).length;
     }
+    await recordHistory(stack.client, `plan-isync-0-${stack.taskQueue}`, 'account-sync-call-log-sync');
     // The property is only tested if some records were deleted after they were first synced.
     expect(deletedSeen).toBeGreaterThan(0);
   });
