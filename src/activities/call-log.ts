@@ -1,4 +1,5 @@
 /** The company call log, one startTime window at a time, resumable from its page checkpoint. */
+import type { RingCentralAccount } from '../ringcentral/client';
 import { callLog, type Window } from '../streams/endpoints';
 import { upsertCallLogRecords } from '../warehouse/records';
 import { requireRc, type ActivityDeps } from './deps';
@@ -19,21 +20,24 @@ export interface CallLogWindowInput {
   runId?: string;
 }
 
+/** Pages one window of the call log from its checkpoint (the page the last committed one points to). */
+export function pageCallLogWindow(deps: ActivityDeps, rc: RingCentralAccount, input: CallLogWindowInput): Promise<StreamCounts> {
+  const { accountKey: accountId, window } = input;
+  return pageWindowWithCheckpoint(deps, rc, {
+    endpoint: callLog,
+    params: window,
+    key: { accountId, stream: 'call_log', scope: `${window.from}/${window.to}` },
+    keepDoneMarker: input.keepDoneMarker,
+    write: (db, records) => upsertCallLogRecords(db, accountId, records),
+    runId: input.runId,
+    where: { stream: 'call_log', window },
+  });
+}
+
 export function callLogActivities(deps: ActivityDeps) {
   return {
     async syncCallLogWindow(input: CallLogWindowInput): Promise<StreamCounts> {
-      return withFailureMapping(async () => {
-        const { accountKey: accountId, window } = input;
-        return pageWindowWithCheckpoint(deps, requireRc(deps).forAccount(accountId), {
-          endpoint: callLog,
-          params: window,
-          key: { accountId, stream: 'call_log', scope: `${window.from}/${window.to}` },
-          keepDoneMarker: input.keepDoneMarker,
-          write: (db, records) => upsertCallLogRecords(db, accountId, records),
-          runId: input.runId,
-          where: { stream: 'call_log', window },
-        });
-      });
+      return withFailureMapping(() => pageCallLogWindow(deps, requireRc(deps).forAccount(input.accountKey), input));
     },
   };
 }

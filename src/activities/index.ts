@@ -4,6 +4,7 @@
  * Activities return counts, cursors and times: never records, names or numbers.
  */
 import { callLogActivities } from './call-log';
+import { callLogSyncActivities } from './call-log-sync';
 import type { ActivityDeps } from './deps';
 import { dimensionActivities } from './dimension';
 import { healthCheckActivities } from './health-check';
@@ -19,6 +20,7 @@ export function createActivities(deps: ActivityDeps) {
     ...runActivities(deps),
     ...snapshotActivities(deps),
     ...callLogActivities(deps),
+    ...callLogSyncActivities(deps),
     ...messageActivities(deps),
     ...dimensionActivities(deps),
   };

@@ -18,6 +18,7 @@ export interface LogContext {
 
 const STREAM_OF_ACTIVITY: Record<string, string> = {
   syncCallLogWindow: 'call_log',
+  syncCallLogChanges: 'call_log',
   syncExtensionMessages: 'messages',
   listMessageExtensions: 'messages',
   mergeExtensionDimension: 'extensions',

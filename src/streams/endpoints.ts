@@ -77,6 +77,22 @@ export const messageSync: Endpoint<{ extensionId: number }, SyncCursor> = {
   key: 'id',
 };
 
+/**
+ * The company's call-log changes by sync token (account-level call-log-sync, Heavy). The
+ * FSync is asked for one record: it is taken for its token, the call log's own paging reads
+ * the frame (deleted records included, which an FSync leaves out). ISync brings every record
+ * that appeared, got its recording or was deleted after the token, deleted ones included.
+ */
+export const callLogSync: Endpoint<Record<string, never>, SyncCursor> = {
+  rateGroup: 'Heavy',
+  path: () => '/restapi/v1.0/account/~/call-log-sync',
+  perPage: ISYNC_RECORD_COUNT,
+  paging: syncTokens(ISYNC_RECORD_COUNT, 1),
+  // The token keeps the FSync's view; Detailed like the call log, so both store the same record.
+  query: () => ({ view: 'Detailed', showDeleted: true }),
+  key: 'id',
+};
+
 /** One extension (Light): asked only to tell a deleted extension from one without a message store. */
 export const extensionInfo = {
   rateGroup: 'Light' as RateGroup,

@@ -72,17 +72,18 @@ export interface SyncCursor {
 }
 
 /**
- * RingCentral's sync APIs (message-sync now, call-log-sync next). An FSync is one response;
+ * RingCentral's sync APIs (message-sync, call-log-sync). An FSync is one response;
  * ISync responses follow one another while they come back full (`recordCount` records), each
  * with the token that continues after it. `recordCount` is fixed: a full response is how the
  * server says more changes are waiting, so test page caps do not apply to it.
+ * `fsyncRecordCount` is sent with an FSync when the API requires one (call-log-sync does).
  */
-export function syncTokens(recordCount: number): Paging<SyncCursor> {
+export function syncTokens(recordCount: number, fsyncRecordCount?: number): Paging<SyncCursor> {
   return {
     query: (cursor) =>
       cursor.syncToken
         ? { syncType: 'ISync', syncToken: cursor.syncToken, recordCount, ...(cursor.dateFrom ? { dateFrom: cursor.dateFrom } : {}) }
-        : { syncType: 'FSync', dateFrom: cursor.dateFrom },
+        : { syncType: 'FSync', dateFrom: cursor.dateFrom, ...(fsyncRecordCount ? { recordCount: fsyncRecordCount } : {}) },
     describe: (cursor) => (cursor.syncToken ? 'ISync' : 'FSync'),
     read(body, cursor, bad) {
       const info = (body as { syncInfo?: { syncToken?: unknown; syncTime?: unknown } }).syncInfo;

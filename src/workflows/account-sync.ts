@@ -2,18 +2,19 @@
  * The scheduled sync of one account, as the business process reads:
  *   1. take a complete snapshot of the extension list (it also tells us the server's "now");
  *   2. in parallel, because each spends a different rate budget:
- *      the company directory (Medium), the call log since the last watermark (Heavy),
+ *      the company directory (Medium), the call log's changes by call-log-sync (Heavy; the
+ *      look-back window since the last watermark where the account refuses it),
  *      and every listed extension's message store (Light, bounded fan-out);
  *   3. merge both snapshots into the SCD2 extension dimension;
  *   4. record the run and its watermarks (only a successful run advances them).
  */
-import { defineQuery, executeChild, setCurrentDetails, setHandler, workflowInfo } from '@temporalio/workflow';
+import { defineQuery, executeChild, patched, setCurrentDetails, setHandler, workflowInfo } from '@temporalio/workflow';
 import { bookkeeping, extraction } from './activity-options';
-import { newWindowWalk, walkCallLogWindows } from './call-log-windows';
+import { syncCallLog } from './call-log-windows';
 import { messageFanOutWorkflow, skippedMailboxes, skippedMailboxesWarning } from './message-fan-out';
 import { childSearchAttributes } from './search-attributes';
 import { syncRunId, withSyncRun } from './sync-run';
-import { DAY, laterOf, MINUTE, minusMs, splitWindows } from './windows';
+import { DAY, laterOf, MINUTE, minusMs } from './windows';
 
 export interface AccountSyncInput {
   accountKey: string;
@@ -21,8 +22,13 @@ export interface AccountSyncInput {
   initialLookbackMs?: number;
   /** Calls appear after they end and change for a while: stay this far behind "now". Default 5 min. */
   callLogLagMs?: number;
-  /** Re-read this much before the watermark so late changes (recordings, deletions) arrive. Default 24 h. Also the message window of extensions without a sync token. */
+  /**
+   * Where call-log-sync is refused (403): re-read this much before the watermark so late changes
+   * (recordings, deletions) arrive; also where a call-log-sync FSync's frame starts. Default 24 h.
+   * Also the message window of extensions without a sync token.
+   */
   callLogLookbackMs?: number;
+  /** Look-back call-log windows of at most this size; default one window. */
   windowMs?: number;
   messageConcurrency?: number;
 }
@@ -70,12 +76,11 @@ export async function accountSyncWorkflow(input: AccountSyncInput): Promise<Acco
 
       enter('extracting');
       progress.messagesChildId = `${info.workflowId}/messages`;
-      const calls = newWindowWalk();
-      const [directory, , messages] = await Promise.all([
+      const [directory, calls, messages] = await Promise.all([
         extraction.snapshotList({ accountKey: input.accountKey, runId, stream: 'directory' }),
-        walkCallLogWindows({ accountKey: input.accountKey, windows: splitWindows(callLogFrom, callLogTo, input.windowMs ?? DAY), keepDoneMarker: false, runId }, calls, {
+        syncCallLog(callLogPlan(input, { from: callLogFrom, to: callLogTo }, runId), {
           before: (window) => (progress.window = window),
-          after: () => void (progress.counts.callLogRecords = calls.records),
+          after: (counts) => void (progress.counts.callLogRecords = counts.records),
         }),
         executeChild(messageFanOutWorkflow, {
           workflowId: progress.messagesChildId,
@@ -88,6 +93,8 @@ export async function accountSyncWorkflow(input: AccountSyncInput): Promise<Acco
         directoryEntries: directory.records,
         callLogRecords: calls.records,
         callLogWritten: calls.written,
+        // 1 when the account refused call-log-sync and the look-back window was read instead.
+        callLogSyncRefused: calls.via === 'refused' ? 1 : 0,
         messageExtensions: messages.extensions,
         messageRecords: messages.records,
         messagesWritten: messages.written,
@@ -111,4 +118,10 @@ export async function accountSyncWorkflow(input: AccountSyncInput): Promise<Acco
   }
   enter('done');
   return run.value ? { ...progress, warnings: [run.value] } : progress;
+}
+
+/** The call log's plan: call-log-sync, except in runs started before it (they replay their day windows). */
+function callLogPlan(input: AccountSyncInput, frame: { from: string; to: string }, runId: string): Parameters<typeof syncCallLog>[0] {
+  if (patched('call-log-sync')) return { accountKey: input.accountKey, frame, windowMs: input.windowMs, runId };
+  return { accountKey: input.accountKey, frame, windowMs: input.windowMs ?? DAY, runId, lookBackOnly: true };
 }

@@ -14,7 +14,7 @@ import { historyFull } from './history';
 import { messageFanOutWorkflow, skippedMailboxes, skippedMailboxesWarning, type MessageFanOutState } from './message-fan-out';
 import { childSearchAttributes } from './search-attributes';
 import { syncRunId, withSyncRun } from './sync-run';
-import { DAY, splitWindows } from './windows';
+import { windowsOf } from './windows';
 
 export const BACKFILL_STREAMS = ['call_log', 'messages'] as const;
 export type BackfillStream = (typeof BACKFILL_STREAMS)[number];
@@ -24,6 +24,7 @@ export interface BackfillInput {
   from: string;
   to: string;
   streams: BackfillStream[];
+  /** Call-log windows of at most this size; default the whole range as one window (fewest requests). */
   windowMs?: number;
   messageConcurrency?: number;
   /** Continue as new after this many events (the server's suggestion applies too). */
@@ -63,7 +64,7 @@ export async function backfillWorkflow(input: BackfillInput): Promise<{ callLog?
               workflowId: progress.callLogWorkflowId,
               staticSummary: 'Call log, window by window (backfill)',
               ...childSearchAttributes('call_log', ['call_log']),
-              args: [{ accountKey: input.accountKey, from: input.from, to: input.to, windowMs: input.windowMs ?? DAY, maxHistoryEvents: input.maxHistoryEvents }],
+              args: [{ accountKey: input.accountKey, from: input.from, to: input.to, windowMs: input.windowMs, maxHistoryEvents: input.maxHistoryEvents }],
             })
           : undefined,
         progress.messagesWorkflowId
@@ -105,7 +106,7 @@ export interface CallLogBackfillInput {
   accountKey: string;
   from: string;
   to: string;
-  windowMs: number;
+  windowMs?: number;
   maxHistoryEvents?: number;
   state?: CallLogBackfillState;
 }
@@ -119,7 +120,7 @@ export const callLogBackfillProgress = defineQuery<CallLogBackfillState>('progre
 
 export async function callLogBackfillWorkflow(input: CallLogBackfillInput): Promise<CallLogBackfillState> {
   // Windows are recomputed from the input on every run: only the index travels in state.
-  const windows = splitWindows(input.from, input.to, input.windowMs);
+  const windows = windowsOf({ from: input.from, to: input.to }, input.windowMs);
   const state: CallLogBackfillState = input.state ?? { nextIndex: 0, windows: windows.length, pages: 0, records: 0, written: 0 };
   setHandler(callLogBackfillProgress, () => state);
   await walkCallLogWindows({ accountKey: input.accountKey, windows, keepDoneMarker: true }, state, {

@@ -1,7 +1,9 @@
-/** The call log, window after window: the one loop a sync and a backfill share. */
+/** The call log, window after window: the one loop a sync and a backfill share; and a sync's call log by call-log-sync. */
 import type { StreamCounts } from '../activities/call-log';
+import type { CallLogChanges } from '../activities/call-log-sync';
 import type { Window } from '../streams/endpoints';
 import { extraction } from './activity-options';
+import { windowsOf } from './windows';
 
 /** Where a walk stands: windows before `nextIndex` are done, and their counts are summed. */
 export interface WindowWalk extends StreamCounts {
@@ -34,4 +36,28 @@ export async function walkCallLogWindows(
     await hooks.after?.();
   }
   return walk;
+}
+
+/**
+ * A sync's call log: the changes since the last sync through call-log-sync where the account
+ * allows it; where it answers 403, the look-back windows over `frame` (`windowMs` each, one
+ * window when unset), with `via: 'refused'` for the run's counts. `lookBackOnly` keeps runs
+ * started before call-log-sync on their look-back windows (replay).
+ */
+export async function syncCallLog(
+  plan: { accountKey: string; frame: Window; windowMs?: number; runId: string; lookBackOnly?: boolean },
+  hooks: { before?: (window: Window) => void; after?: (counts: StreamCounts) => void } = {},
+): Promise<StreamCounts & { via: CallLogChanges['via'] | 'look-back' }> {
+  const changes = plan.lookBackOnly ? undefined : await extraction.syncCallLogChanges({ accountKey: plan.accountKey, frame: plan.frame, runId: plan.runId });
+  if (changes && changes.via !== 'refused') {
+    if (changes.window) hooks.before?.(changes.window);
+    hooks.after?.(changes);
+    return changes;
+  }
+  const walk = newWindowWalk();
+  await walkCallLogWindows({ accountKey: plan.accountKey, windows: windowsOf(plan.frame, plan.windowMs), keepDoneMarker: false, runId: plan.runId }, walk, {
+    before: hooks.before,
+    after: () => hooks.after?.(walk),
+  });
+  return { pages: walk.pages, records: walk.records, written: walk.written, via: changes ? 'refused' : 'look-back' };
 }

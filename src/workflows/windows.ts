@@ -14,6 +14,16 @@ export function splitWindows(from: string, to: string, sizeMs: number): Window[]
   return windows;
 }
 
+/**
+ * The windows of `range`: `sizeMs` each, or the whole range as one when unset. One range
+ * pages at the page-size optimum (every page full but the last); its page checkpoint makes it
+ * as resumable as many small windows.
+ */
+export function windowsOf(range: Window, sizeMs?: number): Window[] {
+  if (sizeMs !== undefined) return splitWindows(range.from, range.to, sizeMs);
+  return Date.parse(range.from) < Date.parse(range.to) ? [range] : [];
+}
+
 export function minusMs(iso: string, ms: number): string {
   return new Date(Date.parse(iso) - ms).toISOString();
 }

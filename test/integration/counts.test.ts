@@ -85,7 +85,8 @@ describe('counts that add up', () => {
   it('a sync retried mid-window reports exactly the call-log rows it wrote: result and sync_run', async () => {
     stack.sim.faults.clear();
     stack.sim.resetStats();
-    stack.sim.faults.add({ kind: '429-burst', retryAfterSec: 1, afterRequests: 3, match: { path: /call-log/ } });
+    // The first sync's call-log-sync FSync, pages 1-3 of its frame, then the fault.
+    stack.sim.faults.add({ kind: '429-burst', retryAfterSec: 1, afterRequests: 4, match: { path: /call-log/ } });
     const handle = await stack.client.workflow.start(accountSyncWorkflow, {
       taskQueue: stack.taskQueue,
       workflowId: `counts-sync-${stack.taskQueue}`,
@@ -95,7 +96,7 @@ describe('counts that add up', () => {
     stack.sim.faults.clear();
     const traffic = callLogTraffic();
     expect(traffic.resumedAtPage).toBe(4);
-    // One window (windowMs exceeds the first sync's day), and no earlier test wrote into it.
+    // The FSync's frame (the first sync's day), and no earlier test wrote into it.
     const calls = await rowsIn('call_log_record', 'start_time', result.window!.from, result.window!.to);
     expect(calls).toBeGreaterThan(100);
     expect(result.counts).toMatchObject({ callLogRecords: calls, callLogWritten: calls });

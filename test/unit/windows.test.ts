@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { splitWindows } from '../../src/workflows/windows';
+import { splitWindows, windowsOf } from '../../src/workflows/windows';
 
 describe('splitWindows', () => {
   const base = Date.parse('2025-01-01T00:00:00Z');
@@ -28,5 +28,18 @@ describe('splitWindows', () => {
     expect(splitWindows('2025-01-02T00:00:00Z', '2025-01-01T00:00:00Z', 1000)).toEqual([]);
     expect(() => splitWindows('yesterday', '2025-01-01T00:00:00Z', 1000)).toThrow(/Invalid window/);
     expect(() => splitWindows('2025-01-01T00:00:00Z', '2025-01-02T00:00:00Z', 0)).toThrow(/positive/);
+  });
+});
+
+describe('windowsOf', () => {
+  const base = Date.parse('2025-01-01T00:00:00Z');
+  it('without a size, the whole range is one window (the page-size optimum); with one, the same tiles as splitWindows', () => {
+    fc.assert(
+      fc.property(fc.integer({ min: 0, max: 10 ** 10 }), fc.integer({ min: -(10 ** 9), max: 10 ** 9 }), fc.integer({ min: 10 ** 6, max: 10 ** 9 }), (offset, length, size) => {
+        const range = { from: new Date(base + offset).toISOString(), to: new Date(base + offset + length).toISOString() };
+        expect(windowsOf(range)).toEqual(length > 0 ? [range] : []);
+        expect(windowsOf(range, size)).toEqual(splitWindows(range.from, range.to, size));
+      }),
+    );
   });
 });

@@ -67,13 +67,13 @@ export function registerRuns(program: Command) {
     .requiredOption('--to <date>', 'end, YYYY-MM-DD or ISO-8601 (exclusive)')
     .option('-a, --account <key>', 'account key (default: RC_ACCOUNT_KEY or "default")', defaultAccountKey())
     .option('--streams <list>', 'comma-separated: call_log,messages', 'call_log,messages')
-    .option('--window <duration>', 'call-log window size', '1d')
+    .option('--window <duration>', 'call-log window size (default: the whole range as one, paged by its page checkpoint)')
     .option('--wait', 'show progress and wait for the result')
     .option('--json', 'machine-readable output')
-    .action(async (opts: { account: string; from: string; to: string; streams: string; window: string; wait?: boolean; json?: boolean }) => {
+    .action(async (opts: { account: string; from: string; to: string; streams: string; window?: string; wait?: boolean; json?: boolean }) => {
       const range = parseRange(opts.from, opts.to);
       const streams = parseStreams(opts.streams);
-      const windowMs = parseDuration('--window', opts.window);
+      const windowMs = opts.window === undefined ? undefined : parseDuration('--window', opts.window);
       const account = checkAccount(opts.account);
       const { client, config, connection } = await connectTemporal();
       if (opts.wait) await requireWorker(connection, config.namespace, config.taskQueue).catch(closing(connection));
