@@ -48,6 +48,19 @@ export function waitBeforeSend(state: BudgetState, now: number): number {
 }
 
 /**
+ * Takes a slot at `now` (call only when waitBeforeSend said 0). The reservation time is the
+ * ticket its answer is matched by, so it is kept unique: 1 µs after the latest one at least.
+ */
+export function reserve(state: BudgetState, now: number, maxInFlightMs: number): { state: BudgetState; ticket: number } {
+  const latest = Math.max(-Infinity, ...state.slots.map((s) => s.reservedAt));
+  const ticket = Math.max(now, Math.round((latest + 0.001) * 1000) / 1000);
+  // A freed slot is kept while a request still in flight may have been counted with it: the
+  // answer to that request subtracts every slot busy at its reservation (foreignSeen).
+  const slots = [...state.slots.filter((s) => s.busyUntil > now - maxInFlightMs), { reservedAt: ticket, busyUntil: ticket + maxInFlightMs + state.windowMs }];
+  return { state: { ...state, slots }, ticket };
+}
+
+/**
  * Other clients' requests in the server's window when it answered: `limit - remaining` is
  * what the server counted (this request included), minus every slot of ours it may have
  * counted. Ours are over-counted on purpose (every slot still busy at the reservation,

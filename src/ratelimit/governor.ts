@@ -11,7 +11,7 @@
  */
 import { count429, countRateSlot } from '../metrics/product';
 import { inTransaction, type Pool, type PoolClient } from '../warehouse/db';
-import { applyAnswer, type BudgetState, waitBeforeSend } from './budget';
+import { applyAnswer, type BudgetState, reserve, waitBeforeSend } from './budget';
 
 /** RingCentral's documented groups; the server may name others (X-Rate-Limit-Group), and we follow it. */
 export type KnownRateGroup = 'Light' | 'Medium' | 'Heavy' | 'Auth';
@@ -134,9 +134,9 @@ export class RateGovernor {
         await client.query('UPDATE ringcentral.rate_budget SET waits = waits + 1 WHERE account_id = $1 AND rate_group = $2', [accountId, group]);
         return { waitMs: Math.ceil(waitMs) };
       }
-      const ticket = Number(row.now_us);
-      const slots = [...state.slots.filter((s) => s.busyUntil > now), { reservedAt: ticket / 1000, busyUntil: now + this.maxInFlightMs + state.windowMs }];
-      await this.write(client, accountId, group, { ...state, slots });
+      const reserved = reserve(state, now, this.maxInFlightMs);
+      const ticket = Math.round(reserved.ticket * 1000);
+      await this.write(client, accountId, group, reserved.state);
       // sent_at: the reservation log older workers and the utilisation gauge read.
       await client.query(
         `UPDATE ringcentral.rate_budget
