@@ -52,41 +52,62 @@ export function waitBeforeSend(state: BudgetState, now: number): number {
  * ticket its answer is matched by, so it is kept unique: 1 µs after the latest one at least.
  */
 export function reserve(state: BudgetState, now: number, maxInFlightMs: number): { state: BudgetState; ticket: number } {
-  const latest = Math.max(-Infinity, ...state.slots.map((s) => s.reservedAt));
-  const ticket = Math.max(now, Math.round((latest + 0.001) * 1000) / 1000);
+  const ticket = uniqueTicket(state, now);
   // A freed slot is kept while a request still in flight may have been counted with it: the
   // answer to that request subtracts every slot busy at its reservation (foreignSeen).
   const slots = [...state.slots.filter((s) => s.busyUntil > now - maxInFlightMs), { reservedAt: ticket, busyUntil: ticket + maxInFlightMs + state.windowMs }];
   return { state: { ...state, slots }, ticket };
 }
 
+function uniqueTicket(state: BudgetState, now: number): number {
+  const latest = Math.max(-Infinity, ...state.slots.map((s) => s.reservedAt));
+  return Math.max(now, Math.round((latest + 0.001) * 1000) / 1000);
+}
+
 /**
- * Other clients' requests in the server's window when it answered: `limit - remaining` is
- * what the server counted (this request included), minus every slot of ours it may have
- * counted. Ours are over-counted on purpose (every slot still busy at the reservation,
- * including ones reserved later that may have overtaken it), so the result is a lower bound
- * and our own traffic never shows up as someone else's.
+ * Other clients' requests in the server's window when it answered the request reserved at
+ * `reservedAt` (answer arriving at `now`). `limit - remaining` is what the server counted,
+ * this request included; which of ours it counted is known only within bounds:
+ * - at most every slot busy at the reservation (later ones may have overtaken it). With that
+ *   many subtracted the result is a lower bound, 0 whenever nobody else is spending: our own
+ *   traffic never passes for someone else's.
+ * - at least the slots answered before the reservation and reserved within a window of the
+ *   answer: they were admitted before this request and had not expired. Once someone else
+ *   is seen, this upper bound is held back: requests of ours still in flight may hide more
+ *   of theirs, and under-counting them is what earns 429s.
  */
-export function foreignSeen(state: BudgetState, answer: { limit: number; remaining: number }, reservedAt: number): number {
-  const ours = state.slots.filter((s) => s.busyUntil > reservedAt).length;
-  return Math.max(0, answer.limit - answer.remaining - ours);
+export function foreignSeen(state: BudgetState, answer: { limit: number; remaining: number }, reservedAt: number, now: number): number {
+  const counted = answer.limit - answer.remaining;
+  const atMostOurs = state.slots.filter((s) => s.busyUntil > reservedAt).length;
+  if (counted - atMostOurs <= 0) return 0;
+  // An answered slot frees a window after its answer; one in flight much later (see reserve).
+  const answeredBefore = (s: Slot) => s.busyUntil <= reservedAt + state.windowMs;
+  const atLeastOurs = 1 + state.slots.filter((s) => s.reservedAt !== reservedAt && s.reservedAt > now - state.windowMs && answeredBefore(s)).length;
+  return Math.max(0, counted - atLeastOurs);
 }
 
 /**
  * Applies an answer to the budget: frees the ticket's slot one window after `now`, learns
- * limit and window, and keeps the largest foreign usage seen within the last window.
+ * limit and window, and (unless the request was refused) keeps the largest foreign usage
+ * seen within the last window.
  */
 export function applyAnswer(
   state: BudgetState,
   now: number,
   ticket: number | undefined,
-  answer?: { limit: number; remaining: number; windowMs: number },
+  answer?: { limit: number; remaining: number; windowMs: number; refused?: boolean },
 ): BudgetState {
   const windowMs = answer?.windowMs ?? state.windowMs;
   const slots = state.slots.map((s) => (s.reservedAt === ticket ? { ...s, busyUntil: Math.min(s.busyUntil, now + windowMs) } : s));
   if (!answer) return { ...state, slots };
+  // A refused request was not counted, and the penalty that follows freezes the group anyway.
+  if (answer.refused) return { ...state, slots, limit: answer.limit, windowMs };
+  // No ticket: the request was budgeted under another group, yet the server counted it in
+  // this one (the route's group changed). It holds a slot here from now on.
+  const reservedAt = ticket ?? uniqueTicket(state, now);
+  if (ticket === undefined && answer.remaining < answer.limit) slots.push({ reservedAt, busyUntil: now + windowMs });
   const next = { ...state, slots, limit: answer.limit, windowMs };
-  const seen = foreignSeen(next, answer, ticket ?? now);
+  const seen = foreignSeen(next, answer, reservedAt, now);
   const stale = now >= state.foreignSeenAt + state.windowMs;
   return seen >= state.foreignUsed || stale ? { ...next, foreignUsed: seen, foreignSeenAt: now } : next;
 }

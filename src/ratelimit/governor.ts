@@ -46,6 +46,8 @@ export interface RateHeaders {
   limit: number;
   remaining: number;
   windowMs: number;
+  /** The answer was a 429: the server did not count this request. */
+  refused?: boolean;
 }
 
 export interface GovernorOptions {

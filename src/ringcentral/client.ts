@@ -208,7 +208,7 @@ export class RingCentralAccount {
     // The answer frees the slot a window from now and calibrates the group it was counted in.
     const sameGroup = canonicalGroup(serverGroup) === canonicalGroup(group);
     if (!rate || !sameGroup) await governor.release(this.accountId, group, ticket);
-    if (rate) await governor.observe(this.accountId, serverGroup, rate, sameGroup ? ticket : undefined);
+    if (rate) await governor.observe(this.accountId, serverGroup, { ...rate, refused: response.status === 429 }, sameGroup ? ticket : undefined);
     if (!response.ok) {
       // Classified by status first: a 429 or 503 with an HTML body still carries Retry-After.
       const error = classifyHttpError(path, response.status, await lenientJson(response), response.headers.get('retry-after'));

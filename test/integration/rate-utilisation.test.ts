@@ -72,4 +72,25 @@ describe('a governor that uses the budget', () => {
       }, 60_000);
     }
   }
+
+  it('another client of the same user+app spending the budget: Remaining reveals it and the governors leave it its share, no 429', async () => {
+    const sim = await startSimulator({ seed: 6, extensions: 4, days: 1, clockSpeed: 0, eventsPerDay: 0, rateWindowScale: 1 / 30 });
+    try {
+      // Same app and user, but not governed with us: its own budget row under another key.
+      const credentials = { key: 'someone-else', serverUrl: sim.url, ...sim.credentials };
+      const other = new RingCentralClients(new Map([[credentials.key, credentials]]), { governor: new RateGovernor(db.pool) }).forAccount(credentials.key);
+      for (let i = 0; i < 6; i++) await other.get('Heavy', CALL_LOG, { perPage: 1 });
+      const burst = sim.requestLog().filter((r) => r.group === 'Heavy');
+      const burstStart = Math.min(...burst.map((r) => r.time - r.durationMs));
+      const burstEnd = Math.max(...burst.map((r) => r.time));
+      const log = await saturate(sim, db.url, pools, 'util-shared', 3, 3);
+      expect(log.filter((r) => r.status === 429)).toEqual([]);
+      // While the other client's six were in the server's window, ours kept to the four left.
+      const oursMeanwhile = log.filter((r) => r.group === 'Heavy' && r.time > burstEnd && r.time - r.durationMs < burstStart + WINDOW_MS);
+      expect(oursMeanwhile.length).toBeGreaterThan(0);
+      expect(oursMeanwhile.length).toBeLessThanOrEqual(4);
+    } finally {
+      await sim.close();
+    }
+  }, 60_000);
 });
