@@ -141,10 +141,13 @@ export class RingCentralAccount {
   }
 
   /** The SDK's token calls take no abort signal: bound them, so a hung token endpoint is a transient error. */
-  private async withTimeout<T>(call: Promise<T>): Promise<T> {
+  private async withTimeout<T>(call: Promise<T>, onTimeout: () => void): Promise<T> {
     let timer: NodeJS.Timeout | undefined;
     const timeout = new Promise<never>((_, reject) => {
-      timer = setTimeout(() => reject(new RingCentralError('transient', `${TOKEN_PATH}: timed out`, { endpoint: TOKEN_PATH })), this.options.requestTimeoutMs ?? 20_000);
+      timer = setTimeout(() => {
+        onTimeout();
+        reject(new RingCentralError('transient', `${TOKEN_PATH}: timed out`, { endpoint: TOKEN_PATH }));
+      }, this.options.requestTimeoutMs ?? 20_000);
     });
     try {
       return await Promise.race([call, timeout]);
@@ -157,10 +160,14 @@ export class RingCentralAccount {
   private async withAuthSlot<T>(call: () => Promise<T>): Promise<T> {
     const { governor } = this.options;
     const ticket = await acquireSlot(governor, this.accountId, 'Auth', { maxInlineWaitMs: this.options.maxInlineWaitMs ?? 3_000 });
+    let timedOut = false;
     try {
-      return await this.withTimeout(call());
+      return await this.withTimeout(call(), () => {
+        timedOut = true;
+      });
     } finally {
-      await governor.release(this.accountId, 'Auth', ticket);
+      // A call we stopped waiting for may still reach the server: its slot stays in flight.
+      if (!timedOut) await governor.release(this.accountId, 'Auth', ticket);
     }
   }
 
