@@ -10,6 +10,6 @@ ALTER TABLE ringcentral.rate_budget
   ADD COLUMN foreign_used    integer NOT NULL DEFAULT 0 CHECK (foreign_used >= 0),
   ADD COLUMN foreign_seen_at timestamptz NOT NULL DEFAULT '-infinity';
 
-COMMENT ON COLUMN ringcentral.rate_budget.slots IS 'Requests the server may still count: [reserved, busy until); in flight until one window after the answer.';
+COMMENT ON COLUMN ringcentral.rate_budget.slots IS 'Requests the server may still count, as [reserved, busy until): one window after the answer (unanswered: the longest request plus a window).';
 COMMENT ON COLUMN ringcentral.rate_budget.foreign_used IS 'Requests of other clients of the same user+app in the server''s window, from X-Rate-Limit-Remaining.';
 COMMENT ON COLUMN ringcentral.rate_budget.foreign_seen_at IS 'When foreign_used was last raised or renewed.';
