@@ -31,7 +31,7 @@ export interface BudgetState {
 }
 
 /** How many slots other clients are taken to hold now. */
-export function foreignHold(state: BudgetState, now: number): number {
+function foreignHold(state: BudgetState, now: number): number {
   // What was seen is certain for one window; after that it is a forecast (other clients tend
   // to keep their pace), but one slot is left to us so that the next answer can correct it.
   if (now < state.foreignSeenAt + state.windowMs) return state.foreignUsed;

@@ -7,7 +7,9 @@
  * (apps can have custom limits), and a 429 must freeze the whole group for Retry-After
  * seconds across all workers. A row per group, locked for the few microseconds of a
  * reservation, gives exactly that with the database every worker already shares, and uses
- * the database clock so workers' clock skew does not matter.
+ * the database clock so workers' clock skew does not matter. The arithmetic of a budget
+ * (slots held until the server has forgotten them, calibration from X-Rate-Limit-Remaining)
+ * is budget.ts; this file is its storage and the waiting around it.
  */
 import { count429, countRateSlot } from '../metrics/product';
 import { inTransaction, type Pool, type PoolClient } from '../warehouse/db';
