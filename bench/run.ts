@@ -2,20 +2,64 @@
  * `npm run bench`: every speed and memory figure the docs quote, measured here and written
  * to bench/RESULTS.md with the machine and date. Starts its own Postgres and Temporal dev
  * server (or uses DATABASE_URL / TEMPORAL_ADDRESS).
+ *
+ * `npm run bench -- extraction` (or `scd2`, `simulator`, several allowed) measures only the
+ * named sections and replaces just those in bench/RESULTS.md, each marked with its own date.
  */
-import { writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import pg from 'pg';
 import { startLocalStack } from '../src/infra/local-stack';
 import { installLogging } from '../src/infra/logging';
-import { createPool } from '../src/warehouse/db';
+import { createPool, type Pool } from '../src/warehouse/db';
 import { migrate } from '../src/warehouse/migrate';
 import { benchExtraction } from './extraction';
 import { benchScd2Merge } from './scd2-merge';
 import { benchSimulator } from './simulator';
 
+type Section = { name: string; title: string; run: (pool: Pool, temporalAddress: string) => Promise<string[]> };
+
+const SECTIONS: Section[] = [
+  { name: 'scd2', title: 'SCD2 merge (`bench/scd2-merge.ts`)', run: (pool) => benchScd2Merge(pool, [10_000, 100_000]) },
+  { name: 'simulator', title: 'Simulator (`bench/simulator.ts`)', run: () => benchSimulator() },
+  { name: 'extraction', title: 'Extraction within rate limits (`bench/extraction.ts`)', run: (pool, temporal) => benchExtraction(pool, temporal, [1, 3]) },
+];
+const RESULTS = path.join(__dirname, 'RESULTS.md');
+
+/** The sections named on the command line (all when none); exit 2 on an unknown name, before anything starts. */
+function selectedSections(args: string[]): Section[] {
+  const unknown = args.filter((a) => !SECTIONS.some((s) => s.name === a));
+  if (unknown.length) {
+    console.error(`Unknown benchmark section "${unknown[0]}": name some of ${SECTIONS.map((s) => s.name).join(', ')}, or none for all (e.g. npm run bench -- extraction).`);
+    process.exit(2);
+  }
+  return args.length ? SECTIONS.filter((s) => args.includes(s.name)) : SECTIONS;
+}
+
+/** The existing RESULTS.md with the given sections' bodies replaced (a section absent so far is appended). */
+function replaceSections(measured: Array<[string, string[]]>): string {
+  let text = readFileSync(RESULTS, 'utf8').trimEnd();
+  for (const [title, lines] of measured) {
+    const body = [`## ${title}`, '', `Measured alone (\`npm run bench -- <section>\`) on ${machine()}.`, '', ...lines].join('\n');
+    const start = text.indexOf(`## ${title}`);
+    if (start < 0) text += `\n\n${body}`;
+    else {
+      const next = text.indexOf('\n## ', start + 1);
+      text = text.slice(0, start) + body + (next < 0 ? '' : `\n${text.slice(next)}`);
+    }
+  }
+  return `${text}\n`;
+}
+
+function machine(): string {
+  const cpus = os.cpus();
+  const postgres = process.env.DATABASE_URL ? 'DATABASE_URL' : 'a private cluster (fsync off)';
+  return `${new Date().toISOString().slice(0, 10)}: ${cpus.length} cores (${cpus[0]?.model.trim()}), ${Math.round(os.totalmem() / 2 ** 30)} GiB, Node ${process.version}, PostgreSQL via ${postgres}`;
+}
+
 async function main() {
+  const sections = selectedSections(process.argv.slice(2));
   installLogging('ERROR');
   const stack = await startLocalStack({ headless: true });
   const dbName = `rcsync_bench_${Date.now()}`;
@@ -28,22 +72,20 @@ async function main() {
   const pool = createPool(url.toString(), 20);
   try {
     await migrate(pool);
-    const sections: Array<[string, string[]]> = [];
-    console.error('SCD2 merge...');
-    sections.push(['SCD2 merge (`bench/scd2-merge.ts`)', await benchScd2Merge(pool, [10_000, 100_000])]);
-    console.error('Simulator...');
-    sections.push(['Simulator (`bench/simulator.ts`)', await benchSimulator()]);
-    console.error('Extraction...');
-    sections.push(['Extraction within rate limits (`bench/extraction.ts`)', await benchExtraction(pool, stack.temporalAddress, [1, 3])]);
+    const measured: Array<[string, string[]]> = [];
+    for (const section of sections) {
+      console.error(`${section.title}...`);
+      measured.push([section.title, await section.run(pool, stack.temporalAddress)]);
+    }
     const header = [
       '# Benchmark results',
       '',
-      `Measured by \`npm run bench\` on ${new Date().toISOString().slice(0, 10)}: ${os.cpus().length} cores (${os.cpus()[0]?.model.trim()}), ${Math.round(os.totalmem() / 2 ** 30)} GiB, Node ${process.version}, PostgreSQL via ${process.env.DATABASE_URL ? 'DATABASE_URL' : 'a private cluster (fsync off)'}.`,
+      `Measured by \`npm run bench\` on ${machine()}.`,
       'Single runs, not averages: expect some run-to-run variation.',
     ];
-    const body = sections.flatMap(([title, lines]) => ['', `## ${title}`, '', ...lines]);
-    const out = [...header, ...body, ''].join('\n');
-    writeFileSync(path.join(__dirname, 'RESULTS.md'), out);
+    const partial = sections.length < SECTIONS.length && existsSync(RESULTS);
+    const out = partial ? replaceSections(measured) : [...header, ...measured.flatMap(([title, lines]) => ['', `## ${title}`, '', ...lines]), ''].join('\n');
+    writeFileSync(RESULTS, out);
     console.log(out);
   } finally {
     await pool.end();

@@ -37,7 +37,7 @@ export function registerWarehouseGauges(registry: Registry, pool: Pool, accounts
   });
   gauge(registry, pool, accounts, {
     name: 'rcsync_rate_budget_utilisation_ratio',
-    help: 'Requests sent in the current rate window divided by the limit, per account and rate group (the governor stops at 0.9).',
+    help: 'Requests sent in the current rate window divided by the limit, per account and rate group (up to 1: the governor uses the whole limit, less what other clients of the same user+app spend).',
     labels: ['account', 'rate_group'],
     sql: UTILISATION_SQL,
     sample: (r: { account_id: string; rate_group: string; utilisation: number }) => [{ account: r.account_id, rate_group: r.rate_group }, r.utilisation],

@@ -7,10 +7,13 @@
  * (apps can have custom limits), and a 429 must freeze the whole group for Retry-After
  * seconds across all workers. A row per group, locked for the few microseconds of a
  * reservation, gives exactly that with the database every worker already shares, and uses
- * the database clock so workers' clock skew does not matter.
+ * the database clock so workers' clock skew does not matter. The arithmetic of a budget
+ * (slots held until the server has forgotten them, calibration from X-Rate-Limit-Remaining)
+ * is budget.ts; this file is its storage and the waiting around it.
  */
 import { count429, countRateSlot } from '../metrics/product';
-import { inTransaction, type Pool } from '../warehouse/db';
+import { inTransaction, type Pool, type PoolClient } from '../warehouse/db';
+import { applyAnswer, type BudgetState, reserve, waitBeforeSend } from './budget';
 
 /** RingCentral's documented groups; the server may name others (X-Rate-Limit-Group), and we follow it. */
 export type KnownRateGroup = 'Light' | 'Medium' | 'Heavy' | 'Auth';
@@ -45,30 +48,134 @@ export interface RateHeaders {
   limit: number;
   remaining: number;
   windowMs: number;
+  /** The answer was a 429: the server did not count this request. */
+  refused?: boolean;
 }
 
 export interface GovernorOptions {
-  /** Fraction of the limit kept in reserve for clock drift and other clients (default 0.1). */
-  safetyMargin?: number;
-  /** Extra time added to the window so a request we count as expired has expired server-side too. */
-  slackMs?: number;
+  /**
+   * How long a request may stay unanswered (the client's request timeout, with room): a slot
+   * whose answer never arrives (a worker died mid-request) frees this long plus a window
+   * after its reservation. Default 60 s, the activities' heartbeat timeout.
+   */
+  maxInFlightMs?: number;
+}
+
+/** A granted slot carries a ticket: hand it back with the answer (`observe`, `release`). */
+export interface Grant {
+  /** 0 when granted; otherwise how long to wait before asking again. */
+  waitMs: number;
+  ticket?: Ticket;
+}
+/** The slot's reservation time in database microseconds: exact, and unique under the row lock. */
+export type Ticket = number;
+
+/** The budget row in the units of budget.ts: database milliseconds, slots with their µs tickets. */
+const READ_ROW = `
+  SELECT (extract(epoch FROM clock_timestamp()) * 1000000)::bigint AS now_us, limit_per_window, window_ms,
+         ARRAY(SELECT (extract(epoch FROM lower(s)) * 1000000)::bigint FROM unnest(slots) s) AS reserved_us,
+         ARRAY(SELECT (extract(epoch FROM upper(s)) * 1000000)::bigint FROM unnest(slots) s) AS busy_us,
+         ${epochMs('blocked_until')} AS blocked_ms, foreign_used, ${epochMs('foreign_seen_at')} AS foreign_seen_ms
+    FROM ringcentral.rate_budget WHERE account_id = $1 AND rate_group = $2 FOR UPDATE`;
+
+const WRITE_ROW = `
+  UPDATE ringcentral.rate_budget
+     SET limit_per_window = $3, window_ms = $4,
+         slots = ARRAY(SELECT tstzrange(${fromUs('l')}, ${fromUs('u')}) FROM unnest($5::bigint[], $6::bigint[]) AS x(l, u)),
+         foreign_used = $7, foreign_seen_at = ${fromMs('$8::float8')}, updated_at = now()
+   WHERE account_id = $1 AND rate_group = $2`;
+
+function epochMs(column: string): string {
+  return `CASE WHEN ${column} = '-infinity' THEN 0 ELSE (extract(epoch FROM ${column}) * 1000)::float8 END`;
+}
+function fromUs(expr: string): string {
+  return `timestamptz 'epoch' + ${expr} * interval '1 microsecond'`;
+}
+function fromMs(expr: string): string {
+  return `CASE WHEN ${expr} <= 0 THEN '-infinity'::timestamptz ELSE timestamptz 'epoch' + ${expr} * interval '1 millisecond' END`;
+}
+
+interface BudgetRow {
+  now_us: number;
+  limit_per_window: number;
+  window_ms: number;
+  reserved_us: number[];
+  busy_us: number[];
+  blocked_ms: number;
+  foreign_used: number;
+  foreign_seen_ms: number;
+}
+
+function toState(row: BudgetRow): BudgetState {
+  return {
+    limit: row.limit_per_window,
+    windowMs: row.window_ms,
+    slots: row.reserved_us.map((r, i) => ({ reservedAt: Number(r) / 1000, busyUntil: Number(row.busy_us[i]) / 1000 })),
+    blockedUntil: row.blocked_ms,
+    foreignUsed: row.foreign_used,
+    foreignSeenAt: row.foreign_seen_ms,
+  };
 }
 
 export class RateGovernor {
-  private readonly margin: number;
-  private readonly slackMs: number;
+  private readonly maxInFlightMs: number;
 
   constructor(
     private readonly pool: Pool,
     options: GovernorOptions = {},
   ) {
-    this.margin = options.safetyMargin ?? 0.1;
-    this.slackMs = options.slackMs ?? 250;
+    this.maxInFlightMs = options.maxInFlightMs ?? 60_000;
   }
 
-  /** Reserves a slot now and returns 0, or returns how long to wait before asking again. */
-  async tryAcquire(accountId: string, name: RateGroup): Promise<number> {
+  /** Reserves a slot now (waitMs 0 and a ticket), or says how long to wait before asking again. */
+  async tryAcquire(accountId: string, name: RateGroup): Promise<Grant> {
     const group = canonicalGroup(name);
+    return this.withRow(accountId, group, async (client, row) => {
+      const state = toState(row);
+      const now = Number(row.now_us) / 1000;
+      const waitMs = waitBeforeSend(state, now);
+      if (waitMs > 0) {
+        await client.query('UPDATE ringcentral.rate_budget SET waits = waits + 1 WHERE account_id = $1 AND rate_group = $2', [accountId, group]);
+        return { waitMs: Math.ceil(waitMs) };
+      }
+      const reserved = reserve(state, now, this.maxInFlightMs);
+      const ticket = Math.round(reserved.ticket * 1000);
+      await this.write(client, accountId, group, reserved.state);
+      // sent_at: the reservation log older workers and the utilisation gauge read.
+      await client.query(
+        `UPDATE ringcentral.rate_budget
+            SET sent_at = ARRAY(SELECT t FROM unnest(sent_at) t WHERE t > ${fromUs('$3::bigint')} - make_interval(secs => window_ms / 500.0)) || ${fromUs('$3::bigint')},
+                requests = requests + 1
+          WHERE account_id = $1 AND rate_group = $2`,
+        [accountId, group, ticket],
+      );
+      return { waitMs: 0, ticket };
+    });
+  }
+
+  /**
+   * An answer arrived: its slot frees one window from now, the server's limit and window
+   * replace ours (custom limits are learnt), and its X-Rate-Limit-Remaining calibrates what
+   * other clients of the same user+app are spending. `ticket` is the slot the request was
+   * sent on, when it was reserved in this group.
+   */
+  async observe(accountId: string, name: RateGroup, headers: RateHeaders, ticket?: Ticket): Promise<void> {
+    const group = canonicalGroup(name);
+    await this.withRow(accountId, group, async (client, row) => {
+      const next = applyAnswer(toState(row), Number(row.now_us) / 1000, ticket === undefined ? undefined : ticket / 1000, headers);
+      await this.write(client, accountId, group, next);
+    });
+  }
+
+  /** The request on this slot ended without rate headers (network error, timeout, token call): it frees one window from now. */
+  async release(accountId: string, name: RateGroup, ticket: Ticket): Promise<void> {
+    const group = canonicalGroup(name);
+    await this.withRow(accountId, group, async (client, row) => {
+      await this.write(client, accountId, group, applyAnswer(toState(row), Number(row.now_us) / 1000, ticket / 1000));
+    });
+  }
+
+  private withRow<T>(accountId: string, group: RateGroup, fn: (client: PoolClient, row: BudgetRow) => Promise<T>): Promise<T> {
     const defaults = defaultsFor(group);
     return inTransaction(this.pool, async (client) => {
       await client.query(
@@ -76,50 +183,22 @@ export class RateGovernor {
          VALUES ($1, $2, $3, $4) ON CONFLICT DO NOTHING`,
         [accountId, group, defaults.limit, defaults.windowMs],
       );
-      const { rows } = await client.query<{ now_ms: number; limit_per_window: number; window_ms: number; sent_ms: number[]; blocked_ms: number }>(
-        `SELECT (extract(epoch FROM clock_timestamp()) * 1000)::float8 AS now_ms, limit_per_window, window_ms,
-                ARRAY(SELECT (extract(epoch FROM t) * 1000)::float8 FROM unnest(sent_at) t) AS sent_ms,
-                CASE WHEN blocked_until = '-infinity' THEN 0 ELSE (extract(epoch FROM blocked_until) * 1000)::float8 END AS blocked_ms
-           FROM ringcentral.rate_budget WHERE account_id = $1 AND rate_group = $2 FOR UPDATE`,
-        [accountId, group],
-      );
-      const row = rows[0];
-      const windowMs = row.window_ms + this.slackMs;
-      const inWindow = row.sent_ms.filter((t) => t > row.now_ms - windowMs).sort((a, b) => a - b);
-      const allowed = Math.max(1, Math.floor(row.limit_per_window * (1 - this.margin)));
-      let waitMs = 0;
-      if (row.blocked_ms > row.now_ms) waitMs = row.blocked_ms - row.now_ms;
-      else if (inWindow.length >= allowed) waitMs = inWindow[inWindow.length - allowed] + windowMs - row.now_ms;
-
-      if (waitMs > 0) {
-        await client.query('UPDATE ringcentral.rate_budget SET waits = waits + 1 WHERE account_id = $1 AND rate_group = $2', [accountId, group]);
-      } else {
-        await client.query(
-          `UPDATE ringcentral.rate_budget
-              SET sent_at = ARRAY(SELECT to_timestamp(t / 1000.0) FROM unnest($3::float8[]) t) || clock_timestamp(),
-                  requests = requests + 1, updated_at = now()
-            WHERE account_id = $1 AND rate_group = $2`,
-          [accountId, group, inWindow],
-        );
-      }
-      return Math.ceil(waitMs);
+      const { rows } = await client.query<BudgetRow>(READ_ROW, [accountId, group]);
+      return fn(client, rows[0]);
     });
   }
 
-  /** Learns the server's real limit and window; a spent budget (other apps?) pauses the group. */
-  async observe(accountId: string, name: RateGroup, headers: RateHeaders): Promise<void> {
-    const group = canonicalGroup(name);
-    await this.pool.query(
-      `INSERT INTO ringcentral.rate_budget (account_id, rate_group, limit_per_window, window_ms, blocked_until)
-       VALUES ($1, $2, $3, $4, CASE WHEN $5::int <= 0 THEN clock_timestamp() + make_interval(secs => $4::int / 1000.0) ELSE '-infinity' END)
-       ON CONFLICT (account_id, rate_group) DO UPDATE
-          SET limit_per_window = $3, window_ms = $4,
-              blocked_until = CASE WHEN $5::int <= 0
-                                   THEN greatest(rate_budget.blocked_until, clock_timestamp() + make_interval(secs => $4::int / 1000.0))
-                                   ELSE rate_budget.blocked_until END,
-              updated_at = now()`,
-      [accountId, group, headers.limit, headers.windowMs, headers.remaining],
-    );
+  private async write(client: PoolClient, accountId: string, group: RateGroup, state: BudgetState): Promise<void> {
+    await client.query(WRITE_ROW, [
+      accountId,
+      group,
+      state.limit,
+      state.windowMs,
+      state.slots.map((s) => Math.round(s.reservedAt * 1000)),
+      state.slots.map((s) => Math.ceil(s.busyUntil * 1000)),
+      state.foreignUsed,
+      state.foreignSeenAt,
+    ]);
   }
 
   /** After a 429 nothing may be sent in the group until Retry-After has passed: the penalty restarts on every request made during it. */
@@ -167,14 +246,14 @@ export async function acquireSlot(
   accountId: string,
   group: RateGroup,
   options: { maxInlineWaitMs: number },
-): Promise<void> {
+): Promise<Ticket> {
   // The inline budget is for the whole acquisition: losing races to other workers again and
   // again must not keep an activity (and its heartbeat) waiting indefinitely.
   const deadline = Date.now() + options.maxInlineWaitMs;
   for (;;) {
-    const waitMs = await governor.tryAcquire(accountId, group);
+    const { waitMs, ticket } = await governor.tryAcquire(accountId, group);
     countRateSlot(accountId, group, waitMs);
-    if (waitMs === 0) return;
+    if (ticket !== undefined) return ticket;
     if (Date.now() + waitMs > deadline) throw new RateLimitWait(group, waitMs);
     await new Promise((r) => setTimeout(r, waitMs));
   }

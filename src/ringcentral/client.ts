@@ -9,7 +9,7 @@
  */
 import { SDK } from '@ringcentral/sdk';
 import type { AccountCredentials } from '../config';
-import { acquireSlot, parseRateHeaders, type RateGovernor, type RateGroup } from '../ratelimit/governor';
+import { acquireSlot, canonicalGroup, parseRateHeaders, type RateGovernor, type RateGroup } from '../ratelimit/governor';
 import { classifyHttpError, classifyNetworkError, RETRY_POLICY, RingCentralError } from './errors';
 
 export type Query = Record<string, string | number | boolean | string[] | undefined>;
@@ -112,9 +112,8 @@ export class RingCentralAccount {
     this.renewal ??= (async () => {
       const platform = this.sdk.platform();
       if (!forceLogin && (await platform.auth().refreshTokenValid())) {
-        await this.authSlot();
         try {
-          await this.withTimeout(platform.refresh());
+          await this.withAuthSlot(() => platform.refresh());
           this.generation++;
           return;
         } catch (err) {
@@ -122,9 +121,8 @@ export class RingCentralAccount {
           // Refresh token used up or revoked: a JWT login is the remedy.
         }
       }
-      await this.authSlot();
       try {
-        await this.withTimeout(platform.login({ jwt: this.credentials.jwt }));
+        await this.withAuthSlot(() => platform.login({ jwt: this.credentials.jwt }));
         this.generation++;
       } catch (err) {
         await this.rethrowIfTransient(err);
@@ -141,10 +139,13 @@ export class RingCentralAccount {
   }
 
   /** The SDK's token calls take no abort signal: bound them, so a hung token endpoint is a transient error. */
-  private async withTimeout<T>(call: Promise<T>): Promise<T> {
+  private async withTimeout<T>(call: Promise<T>, onTimeout: () => void): Promise<T> {
     let timer: NodeJS.Timeout | undefined;
     const timeout = new Promise<never>((_, reject) => {
-      timer = setTimeout(() => reject(new RingCentralError('transient', `${TOKEN_PATH}: timed out`, { endpoint: TOKEN_PATH })), this.options.requestTimeoutMs ?? 20_000);
+      timer = setTimeout(() => {
+        onTimeout();
+        reject(new RingCentralError('transient', `${TOKEN_PATH}: timed out`, { endpoint: TOKEN_PATH }));
+      }, this.options.requestTimeoutMs ?? 20_000);
     });
     try {
       return await Promise.race([call, timeout]);
@@ -153,8 +154,19 @@ export class RingCentralAccount {
     }
   }
 
-  private authSlot(): Promise<void> {
-    return acquireSlot(this.options.governor, this.accountId, 'Auth', { maxInlineWaitMs: this.options.maxInlineWaitMs ?? 3_000 });
+  /** A token call on an Auth slot; the SDK hides the answer's headers, so the slot is released when the call ends. */
+  private async withAuthSlot<T>(call: () => Promise<T>): Promise<T> {
+    const { governor } = this.options;
+    const ticket = await acquireSlot(governor, this.accountId, 'Auth', { maxInlineWaitMs: this.options.maxInlineWaitMs ?? 3_000 });
+    let timedOut = false;
+    try {
+      return await this.withTimeout(call(), () => {
+        timedOut = true;
+      });
+    } finally {
+      // A call we stopped waiting for may still reach the server: its slot stays in flight.
+      if (!timedOut) await governor.release(this.accountId, 'Auth', ticket);
+    }
   }
 
   /** Token-endpoint failures that retrying can fix (429, 5xx, network, timeout) propagate as such. */
@@ -174,7 +186,7 @@ export class RingCentralAccount {
     const { governor } = this.options;
     const route = path.replace(/\/\d+(?=\/|$)/g, '/{id}');
     const group = this.learnedGroups.get(route) ?? defaultGroup;
-    await acquireSlot(governor, this.accountId, group, { maxInlineWaitMs: this.options.maxInlineWaitMs ?? 3_000 });
+    const ticket = await acquireSlot(governor, this.accountId, group, { maxInlineWaitMs: this.options.maxInlineWaitMs ?? 3_000 });
     const timeout = AbortSignal.timeout(this.options.requestTimeoutMs ?? 20_000);
     let response: Response;
     try {
@@ -187,7 +199,10 @@ export class RingCentralAccount {
       } as never);
     } catch (err) {
       const e = err as SdkError;
-      if (!e.response) throw classifyNetworkError(path, err);
+      if (!e.response) {
+        await governor.release(this.accountId, group, ticket);
+        throw classifyNetworkError(path, err);
+      }
       response = e.response;
     }
     const date = Date.parse(response.headers.get('date') ?? '');
@@ -195,7 +210,10 @@ export class RingCentralAccount {
     // Group names and assignments can change: budget the route under the group the server names.
     const serverGroup = rate?.group && /^[A-Za-z][\w-]{0,31}$/.test(rate.group) ? rate.group : group;
     if (serverGroup !== group) this.learnedGroups.set(route, serverGroup);
-    if (rate) await governor.observe(this.accountId, serverGroup, rate);
+    // The answer frees the slot a window from now and calibrates the group it was counted in.
+    const sameGroup = canonicalGroup(serverGroup) === canonicalGroup(group);
+    if (!rate || !sameGroup) await governor.release(this.accountId, group, ticket);
+    if (rate) await governor.observe(this.accountId, serverGroup, { ...rate, refused: response.status === 429 }, sameGroup ? ticket : undefined);
     if (!response.ok) {
       // Classified by status first: a 429 or 503 with an HTML body still carries Retry-After.
       const error = classifyHttpError(path, response.status, await lenientJson(response), response.headers.get('retry-after'));
