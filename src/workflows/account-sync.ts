@@ -12,13 +12,14 @@ import {
   defineQuery,
   executeChild,
   isCancellation,
+  patched,
   setCurrentDetails,
   setHandler,
   workflowInfo,
 } from '@temporalio/workflow';
 import type { StreamCounts } from '../activities/call-log';
 import { bookkeeping, extraction } from './activity-options';
-import { messageFanOutWorkflow, skippedMailboxes, skippedMailboxesWarning } from './message-fan-out';
+import { messageFanOutWorkflow, messagePlanCounts, skippedMailboxes, skippedMailboxesWarning } from './message-fan-out';
 import { childSearchAttributes, recordOutcome } from './search-attributes';
 import { DAY, laterOf, MINUTE, minusMs, splitWindows } from './windows';
 
@@ -32,6 +33,8 @@ export interface AccountSyncInput {
   callLogLookbackMs?: number;
   windowMs?: number;
   messageConcurrency?: number;
+  /** How often this sync runs (a schedule's --every): its message stores spend a share of this interval's Light budget. Default 15 min. */
+  scheduleIntervalMs?: number;
 }
 
 export interface SyncProgress {
@@ -41,12 +44,12 @@ export interface SyncProgress {
   window?: { from: string; to: string };
   /** The message fan-out child, whose own progress query the CLI shows. */
   messagesChildId?: string;
+  /** What did not reach the warehouse although the run succeeded (e.g. listed mailboxes skipped), or a message plan that cannot keep its period. */
+  warnings?: string[];
 }
 
 export interface AccountSyncResult extends SyncProgress {
   heldBy?: string;
-  /** What did not reach the warehouse although the run succeeded (e.g. listed mailboxes skipped). */
-  warnings?: string[];
 }
 
 export const syncProgress = defineQuery<SyncProgress>('progress');
@@ -79,6 +82,13 @@ export async function accountSyncWorkflow(input: AccountSyncInput): Promise<Acco
     // the look-back lets them also pick up recent changes to older messages.
     const messagesFrom = begin.watermarks.messages ? minusMs(begin.watermarks.messages, input.callLogLookbackMs ?? DAY) : initialFrom;
 
+    // Which mailboxes this sync reads, within its Light budget (histories from before plans read every one).
+    const plan = patched('message-budget')
+      ? await bookkeeping.planMessageSync({ accountKey: input.accountKey, runId, intervalMs: input.scheduleIntervalMs ?? 15 * MINUTE })
+      : undefined;
+    if (plan) Object.assign(progress.counts, messagePlanCounts(plan));
+    if (plan?.warning) progress.warnings = [plan.warning];
+
     enter('extracting');
     progress.messagesChildId = `${info.workflowId}/messages`;
     const [directory, calls, messages] = await Promise.all([
@@ -99,7 +109,9 @@ export async function accountSyncWorkflow(input: AccountSyncInput): Promise<Acco
         workflowId: progress.messagesChildId,
         staticSummary: 'Message stores of every mailbox (sync)',
         ...childSearchAttributes('messages', ['messages']),
-        args: [{ accountKey: input.accountKey, snapshotRunId: runId, window: { from: messagesFrom, to: now }, mode: 'sync', concurrency: input.messageConcurrency }],
+        args: [
+          { accountKey: input.accountKey, snapshotRunId: runId, window: { from: messagesFrom, to: now }, mode: 'sync', selected: Boolean(plan), concurrency: input.messageConcurrency },
+        ],
       }),
     ]);
     Object.assign(progress.counts, {
@@ -114,8 +126,9 @@ export async function accountSyncWorkflow(input: AccountSyncInput): Promise<Acco
       messageStoresMissing: messages.noMessageStore ?? 0,
       mailboxesSkipped: skippedMailboxes(messages),
       messageSyncFallbacks: messages.syncFellBack ?? 0,
+      ...(plan ? { lightRequestsSpent: messages.lightRequests ?? 0 } : {}),
     });
-    const skippedWarning = skippedMailboxesWarning(messages);
+    const warnings = [plan?.warning, skippedMailboxesWarning(messages)].filter((w): w is string => Boolean(w));
 
     enter('merging');
     const merged = await bookkeeping.mergeExtensionDimension({ accountKey: input.accountKey, runId });
@@ -124,7 +137,7 @@ export async function accountSyncWorkflow(input: AccountSyncInput): Promise<Acco
     await bookkeeping.finishSyncRun({ runId, status: 'succeeded', counts: progress.counts, watermarks: { callLog: callLogTo, messages: now } });
     enter('done');
     recordOutcome('succeeded');
-    return skippedWarning ? { ...progress, warnings: [skippedWarning] } : progress;
+    return warnings.length > 0 ? { ...progress, warnings } : progress;
   } catch (err) {
     // Record the outcome even when cancelled; the watermarks stay where the last good run left them.
     recordOutcome(isCancellation(err) ? 'cancelled' : 'failed');

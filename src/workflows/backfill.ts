@@ -59,7 +59,7 @@ export async function backfillWorkflow(input: BackfillInput): Promise<{ callLog?
   await bookkeeping.beginSyncRun({ runId, accountKey: input.accountKey, kind: 'backfill' });
   try {
     const wantMessages = input.streams.includes('messages');
-    if (wantMessages) await extraction.snapshotList({ accountKey: input.accountKey, runId, stream: 'extensions' });
+    const listed = wantMessages ? await extraction.snapshotList({ accountKey: input.accountKey, runId, stream: 'extensions' }) : undefined;
     progress.phase = 'extracting';
     progress.callLogWorkflowId = input.streams.includes('call_log') ? `${info.workflowId}/call-log` : undefined;
     progress.messagesWorkflowId = wantMessages ? `${info.workflowId}/messages` : undefined;
@@ -83,6 +83,7 @@ export async function backfillWorkflow(input: BackfillInput): Promise<{ callLog?
                 snapshotRunId: runId,
                 window: { from: input.from, to: input.to },
                 mode: 'backfill',
+                asOf: listed?.serverTime,
                 concurrency: input.messageConcurrency,
                 maxHistoryEvents: input.maxHistoryEvents,
               },
@@ -98,7 +99,9 @@ export async function backfillWorkflow(input: BackfillInput): Promise<{ callLog?
       messagesWritten: messages?.written ?? 0,
       ...(messages ? { mailboxesSkipped: skippedMailboxes(messages) } : {}),
     };
-    await bookkeeping.finishSyncRun({ runId, status: 'succeeded', counts });
+    // Hand over to sync: the call log is complete up to the range's end (the mailboxes' sync tokens are in their checkpoints).
+    const watermarks = callLog ? { callLog: input.to, callLogFrom: input.from } : undefined;
+    await bookkeeping.finishSyncRun({ runId, status: 'succeeded', counts, watermarks });
     progress.phase = 'done';
     recordOutcome('succeeded');
     const warning = messages && skippedMailboxesWarning(messages);
