@@ -31,7 +31,7 @@ export interface WindowPaging<P> extends Pick<PageStream<P, { page: number }>, '
 type WindowCheckpoint = Partial<StreamCounts> & { by?: string } & ({ page: number } | { done: true; keep?: boolean });
 
 /** The same id for every attempt of one scheduled activity, different for any other. */
-function activityIdentity(): string {
+export function activityIdentity(): string {
   const info = Context.current().info;
   return `${info.workflowExecution?.runId ?? info.activityRunId ?? ''}/${info.activityId}`;
 }
