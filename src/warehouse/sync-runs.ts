@@ -63,7 +63,7 @@ export async function finishRun(
 
 /**
  * A failed run never advances the watermarks: the next run starts where the last good one ended.
- * A successful backfill hands its call log over: when its range reaches back to the last sync's
+ * A successful backfill since then hands its call log over (the one reaching furthest): when its range reaches back to the last sync's
  * watermark (or no sync ran yet), the next sync continues from the range's end (never past the
  * time the backfill finished) instead of starting over.
  */
@@ -74,15 +74,15 @@ export async function lastWatermarks(db: Db, accountKey: string): Promise<Waterm
     [accountKey],
   );
   const sync: Watermarks = rows[0]?.watermarks ?? {};
-  const backfill = await db.query<{ from: string; to: string }>(
-    `SELECT watermarks->>'callLogFrom' AS from, least((watermarks->>'callLog')::timestamptz, finished_at) AS to FROM ringcentral.sync_run
+  const backfill = await db.query<{ from: string; reach: Date }>(
+    `SELECT watermarks->>'callLogFrom' AS from, least((watermarks->>'callLog')::timestamptz, finished_at) AS reach FROM ringcentral.sync_run
       WHERE account_id = $1 AND kind = 'backfill' AND status = 'succeeded' AND watermarks ? 'callLogFrom'
-        AND finished_at > coalesce($2, '-infinity'::timestamptz) ORDER BY finished_at DESC LIMIT 1`,
+        AND finished_at > coalesce($2, '-infinity'::timestamptz) ORDER BY reach DESC LIMIT 1`,
     [accountKey, rows[0]?.finished ?? null],
   );
   const b = backfill.rows[0];
   if (!b) return sync;
-  const to = new Date(b.to).toISOString();
+  const to = new Date(b.reach).toISOString();
   const continues = !sync.callLog || Date.parse(b.from) <= Date.parse(sync.callLog);
   return continues && (!sync.callLog || Date.parse(to) > Date.parse(sync.callLog)) ? { ...sync, callLog: to } : sync;
 }
