@@ -7,7 +7,7 @@
  *      reconciliation. Taking them first is what guarantees every mailbox is read at least once
  *      per period: a mailbox not taken has that many older ones taken before it, every sync;
  *   2. dirty: marked changed by push;
- *   3. active: their last sync brought changes;
+ *   3. active: their last sync brought changes, or a voicemail since (mailbox-state.ts);
  *   4. oldest: the rest, longest since their last reconciliation first.
  * A mailbox with a sync token costs one request (ISync); one without costs two (FSync and a
  * page of its store). When the due mailboxes alone do not fit, the plan carries a warning

@@ -23,14 +23,22 @@ export async function markMailboxesDirty(db: Db, accountId: string, extensionIds
   );
 }
 
-/** The run's listed mailboxes (but the excluded types and statuses) with what the warehouse knows of each. */
+/**
+ * The run's listed mailboxes (but the excluded types and statuses) with what the warehouse knows
+ * of each, without a request: active when its last sync brought changes, or when the call log
+ * shows a voicemail of the extension since its last reconciliation (a new message waits).
+ */
 export async function mailboxCandidates(
   db: Db,
   q: { runId: string; accountId: string; excludeTypes: string[]; excludeStatuses: string[] },
 ): Promise<MailboxRow[]> {
   const { rows } = await db.query<{ extension_id: string; has_token: boolean; dirty: boolean; active: boolean; reconciled_ms: number | null }>(
     `SELECT s.extension_id, coalesce(c.cursor ? 'syncToken' AND c.cursor ? 'frameFrom', false) AS has_token,
-            m.dirty_at IS NOT NULL AS dirty, coalesce(m.changed, false) AS active,
+            m.dirty_at IS NOT NULL AS dirty,
+            coalesce(m.changed, false) OR EXISTS (
+              SELECT 1 FROM ringcentral.call_log_record l
+               WHERE l.account_id = $2 AND l.extension_id = s.extension_id AND l.result = 'Voicemail'
+                 AND l.start_time > coalesce(m.reconciled_at, '-infinity')) AS active,
             (extract(epoch FROM m.reconciled_at) * 1000)::float8 AS reconciled_ms
        FROM ringcentral.extension_snapshot s
        LEFT JOIN ringcentral.mailbox_state m ON m.account_id = $2 AND m.extension_id = s.extension_id
