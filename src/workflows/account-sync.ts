@@ -12,6 +12,7 @@ import {
   defineQuery,
   executeChild,
   isCancellation,
+  log,
   patched,
   setCurrentDetails,
   setHandler,
@@ -87,7 +88,10 @@ export async function accountSyncWorkflow(input: AccountSyncInput): Promise<Acco
       ? await bookkeeping.planMessageSync({ accountKey: input.accountKey, runId, intervalMs: input.scheduleIntervalMs ?? 15 * MINUTE })
       : undefined;
     if (plan) Object.assign(progress.counts, messagePlanCounts(plan));
-    if (plan?.warning) progress.warnings = [plan.warning];
+    if (plan?.warning) {
+      progress.warnings = [plan.warning];
+      log.warn(plan.warning);
+    }
 
     enter('extracting');
     progress.messagesChildId = `${info.workflowId}/messages`;

@@ -10,7 +10,8 @@ import { lightBudget } from '../../src/activities/message-budget';
 import { markMailboxesDirty } from '../../src/warehouse/mailbox-state';
 import { accountSyncWorkflow, backfillWorkflow } from '../../src/workflows';
 import { expectMessagesEqualTruth, listedMailboxes } from '../support/message-truth';
-import { ACCOUNT, useSyncStack } from '../support/sync-harness';
+import { ACCOUNT, startTestWorker, useSyncStack } from '../support/sync-harness';
+import { uniqueName } from '../support/stack';
 
 const MINUTE = 60_000;
 const HOUR = 60 * MINUTE;
@@ -135,5 +136,24 @@ describe('message syncs within a budget, after a backfill', () => {
       expect(light().length).toBeLessThanOrEqual(limit);
     }
     await expectMessagesEqualTruth(stack, t0() - 24 * HOUR);
+  });
+
+  it('an account too large for the period at this budget: the sync says so and what would fix it, and still stays within the budget', async () => {
+    // A 15-minute period leaves one sync to read every mailbox: more than 60 requests.
+    const taskQueue = uniqueName('tq');
+    const worker = await startTestWorker(stack.db.pool, stack.sim, taskQueue, { messageBudgetShare: SHARE, messageReconcileHours: 0.25 });
+    try {
+      const limit = await budget();
+      stack.sim.clock.advance(INTERVAL);
+      stack.sim.resetStats();
+      const result = await stack.client.workflow.execute(accountSyncWorkflow, { taskQueue, workflowId: `budget-small-${taskQueue}`, args: [{ accountKey: ACCOUNT, scheduleIntervalMs: INTERVAL }] });
+      const warning = (result.warnings ?? []).find((w) => w.startsWith('message plan'));
+      expect(warning).toMatch(/^message plan: 300 mailboxes cannot all be reconciled every 0.25 h: that needs \d+ Light requests per sync, the budget is 60; .* Fix: RCSYNC_MESSAGES_BUDGET_SHARE=[\d.]+ or RCSYNC_MESSAGES_RECONCILE_HOURS=\d+$/);
+      expect(light().length).toBeLessThanOrEqual(limit);
+      const { rows } = await stack.db.pool.query(`SELECT counts FROM ringcentral.sync_run WHERE run_id LIKE $1`, [`budget-small-%`]);
+      expect(rows[0].counts).toMatchObject({ mailboxesTotal: 300, lightRequestsBudget: limit, mailboxesDue: result.counts.mailboxesDue });
+    } finally {
+      await worker.stop();
+    }
   });
 });
