@@ -1,8 +1,9 @@
 /**
- * One extension's message store. Backfill pages the message store by creation-date window;
- * incremental runs use RingCentral's message-sync (ISync) token, checkpointed per extension
- * with its sync frame (message-sync.ts). What RingCentral answers instead of messages is an
- * outcome counted per mailbox, never a silent skip.
+ * One extension's message store. Backfill pages the message store by creation-date window and
+ * leaves the mailbox a message-sync token; incremental runs follow that token (ISync),
+ * checkpointed per extension with its sync frame (message-sync.ts), for the mailboxes the
+ * sync's plan selected (message-budget.ts). What RingCentral answers instead of messages is
+ * an outcome counted per mailbox, never a silent skip.
  */
 import { Context } from '@temporalio/activity';
 import { extensionInfo, messageStore, type Window } from '../streams/endpoints';
@@ -26,7 +27,7 @@ export interface ExtensionMessagesInput {
   extensionId: number;
   /** Creation-time window paged from the message store (backfill, or the first sync of an extension). */
   window: Window;
-  /** 'backfill': the window only. 'sync': ISync from the stored token, or FSync + window when there is none. */
+  /** 'backfill': the window, handing a sync token over (FSync, or a widening ISync). 'sync': ISync from the stored token, or FSync + window when there is none. */
   mode: 'backfill' | 'sync';
   /** Server time the mailbox counts as reconciled up to when this succeeds (default: the window's end). */
   asOf?: string;
