@@ -97,11 +97,20 @@ export function loadAccounts(env: NodeJS.ProcessEnv = process.env): Map<string, 
  * Extraction tuning from the environment:
  * RCSYNC_MESSAGES_EXCLUDE_TYPES / RCSYNC_MESSAGES_EXCLUDE_STATUSES (comma-separated, opt-in) leave
  * those extensions' message stores out; RCSYNC_MESSAGES_FOLLOW_DAYS: messages synced within this
- * many days keep receiving changes (default 30); RCSYNC_MAX_PAGE_SIZE caps page sizes (debugging, tests).
+ * many days keep receiving changes (default 30); RCSYNC_MESSAGES_BUDGET_SHARE: the share of a schedule
+ * interval's Light budget a sync's message stores may spend (default 0.5); RCSYNC_MESSAGES_RECONCILE_HOURS:
+ * every mailbox is read at least once per this many hours (default 24); RCSYNC_MAX_PAGE_SIZE caps page sizes (debugging, tests).
  */
 export function extractionSettings(
   env: NodeJS.ProcessEnv = process.env,
-): { messageExcludeTypes?: string[]; messageExcludeStatuses?: string[]; messageFollowDays?: number; maxPageSize?: number } {
+): {
+  messageExcludeTypes?: string[];
+  messageExcludeStatuses?: string[];
+  messageFollowDays?: number;
+  messageBudgetShare?: number;
+  messageReconcileHours?: number;
+  maxPageSize?: number;
+} {
   const list = (name: string) => {
     const value = env[name];
     if (value === undefined) return undefined;
@@ -116,6 +125,11 @@ export function extractionSettings(
     }
     return value === undefined ? undefined : Number(value);
   };
+  const number = (name: string, ok: (n: number) => boolean, want: string) => {
+    const value = env[name];
+    if (value !== undefined && !(value.trim() !== '' && ok(Number(value)))) throw new ConfigError(`${name} must be ${want}, got "${value}".`);
+    return value === undefined ? undefined : Number(value);
+  };
   for (const [old, replacement] of [['RCSYNC_MESSAGE_EXTENSION_TYPES', 'RCSYNC_MESSAGES_EXCLUDE_TYPES'], ['RCSYNC_MESSAGE_EXTENSION_STATUSES', 'RCSYNC_MESSAGES_EXCLUDE_STATUSES']]) {
     // An include list would now silently mean nothing: say so instead.
     if (env[old] !== undefined) throw new ConfigError(`${old} is no longer read (every mailbox is synced): unset it and list the ones to leave out in ${replacement}.`);
@@ -124,6 +138,8 @@ export function extractionSettings(
     messageExcludeTypes: list('RCSYNC_MESSAGES_EXCLUDE_TYPES'),
     messageExcludeStatuses: list('RCSYNC_MESSAGES_EXCLUDE_STATUSES'),
     messageFollowDays: positive('RCSYNC_MESSAGES_FOLLOW_DAYS'),
+    messageBudgetShare: number('RCSYNC_MESSAGES_BUDGET_SHARE', (n) => n > 0 && n <= 1, 'a share above 0 and at most 1, e.g. 0.5'),
+    messageReconcileHours: number('RCSYNC_MESSAGES_RECONCILE_HOURS', (n) => n > 0 && Number.isFinite(n), 'a positive number of hours, e.g. 24'),
     maxPageSize: positive('RCSYNC_MAX_PAGE_SIZE'),
   };
   return Object.fromEntries(Object.entries(settings).filter(([, v]) => v !== undefined));

@@ -13,6 +13,10 @@ export interface ExtractionSettings {
   messageExcludeStatuses: string[];
   /** Messages synced within this many days keep receiving changes (read, deleted, purged): the sync frame covers them. */
   messageFollowDays: number;
+  /** Share of a schedule interval's Light budget one sync's message stores may spend (0 < share ≤ 1). */
+  messageBudgetShare: number;
+  /** Every mailbox is reconciled (read by message-sync) at least once per this many hours. */
+  messageReconcileHours: number;
   /** Page size cap below each endpoint's maximum (tests use small pages to exercise paging). */
   maxPageSize?: number;
 }
@@ -21,6 +25,8 @@ export const DEFAULT_EXTRACTION_SETTINGS: ExtractionSettings = {
   messageExcludeTypes: [],
   messageExcludeStatuses: [],
   messageFollowDays: 30,
+  messageBudgetShare: 0.5,
+  messageReconcileHours: 24,
 };
 
 export interface ActivityDeps {

@@ -14,6 +14,7 @@ import { deleteCheckpoint, readCheckpoint, writeCheckpoint, type CheckpointKey }
 import { oldestFollowedMessage } from '../warehouse/mailboxes';
 import { upsertMessages } from '../warehouse/records';
 import { DEFAULT_EXTRACTION_SETTINGS, pageWriter, type ActivityDeps } from './deps';
+import { activityIdentity } from './window-paging';
 
 export interface MailboxSync {
   accountKey: string;
@@ -31,7 +32,7 @@ export interface MailboxSync {
  * the frame and still has to be paged once.
  */
 type TokenCursor = { syncToken: string; frameFrom: string; widen?: Window };
-type MailboxCheckpoint = TokenCursor | { pendingSyncToken: string; syncTime: string; frameFrom: string };
+type MailboxCheckpoint = TokenCursor | { pendingSyncToken: string; syncTime: string; frameFrom: string; fsync?: StreamCounts; by?: string };
 
 export async function syncMailbox(deps: ActivityDeps, rc: RingCentralAccount, m: MailboxSync): Promise<StreamCounts> {
   const key = mailboxKey(m);
@@ -53,17 +54,21 @@ export async function syncMailbox(deps: ActivityDeps, rc: RingCentralAccount, m:
   // token is parked in the checkpoint (with its records) until the frame up to its syncTime
   // is paged, so a retry resumes paging instead of starting over.
   let fsync = NO_COUNTS;
+  const by = activityIdentity();
   if (!cursor) {
     let pending: MailboxCheckpoint | undefined;
     fsync = await writePages(pageWriter(deps, rc), {
       ...mailboxStream(m),
       start: { dateFrom: frameFrom },
-      after: (page) => {
-        pending = { pendingSyncToken: tokenOf(page), syncTime: page.resume?.syncTime ?? m.window.to, frameFrom };
+      after: (page, counts) => {
+        // With the FSync's counts, so a retry that resumes the paging still reports what the FSync wrote.
+        pending = { pendingSyncToken: tokenOf(page), syncTime: page.resume?.syncTime ?? m.window.to, frameFrom, fsync: counts, by };
         return { checkpoint: pending, next: undefined };
       },
     });
     cursor = pending;
+  } else if ('pendingSyncToken' in cursor && cursor.by === by && cursor.fsync) {
+    fsync = cursor.fsync; // an earlier attempt of this activity ran the FSync
   }
   if (!cursor || !('pendingSyncToken' in cursor)) throw new Error('unreachable: sync cursor without a pending token');
   // Up to the FSync's own time, so nothing between the snapshot and the FSync falls through a capped FSync.

@@ -1,8 +1,9 @@
 /**
- * One extension's message store. Backfill pages the message store by creation-date window;
- * incremental runs use RingCentral's message-sync (ISync) token, checkpointed per extension
- * with its sync frame (message-sync.ts). What RingCentral answers instead of messages is an
- * outcome counted per mailbox, never a silent skip.
+ * One extension's message store. Backfill pages the message store by creation-date window and
+ * leaves the mailbox a message-sync token; incremental runs follow that token (ISync),
+ * checkpointed per extension with its sync frame (message-sync.ts), for the mailboxes the
+ * sync's plan selected (message-budget.ts). What RingCentral answers instead of messages is
+ * an outcome counted per mailbox, never a silent skip.
  */
 import { Context } from '@temporalio/activity';
 import { extensionInfo, messageStore, type Window } from '../streams/endpoints';
@@ -10,12 +11,15 @@ import { RingCentralError } from '../ringcentral/errors';
 import type { RingCentralAccount } from '../ringcentral/client';
 import { deleteCheckpoint } from '../warehouse/checkpoints';
 import { snapshotMailboxes } from '../warehouse/mailboxes';
+import { dirtyMark, learntLightLimit, mailboxCandidates, recordReconciled, saveSelection, selectedMailboxes } from '../warehouse/mailbox-state';
+import { DEFAULT_LIMITS } from '../ratelimit/governor';
+import { planMailboxes, type MessagePlan } from './message-budget';
 import { touchRunProgress } from '../warehouse/sync-runs';
 import { upsertMessages } from '../warehouse/records';
 import { DEFAULT_EXTRACTION_SETTINGS, requireRc, type ActivityDeps } from './deps';
 import { withFailureMapping } from './failures';
 import { mailboxKey, syncMailbox } from './message-sync';
-import { NO_COUNTS, type StreamCounts } from '../streams/page-writer';
+import { addCounts, NO_COUNTS, type StreamCounts } from '../streams/page-writer';
 import { pageWindowWithCheckpoint } from './window-paging';
 
 export interface ExtensionMessagesInput {
@@ -23,8 +27,10 @@ export interface ExtensionMessagesInput {
   extensionId: number;
   /** Creation-time window paged from the message store (backfill, or the first sync of an extension). */
   window: Window;
-  /** 'backfill': the window only. 'sync': ISync from the stored token, or FSync + window when there is none. */
+  /** 'backfill': the window, handing a sync token over (FSync, or a widening ISync). 'sync': ISync from the stored token, or FSync + window when there is none. */
   mode: 'backfill' | 'sync';
+  /** Server time the mailbox counts as reconciled up to when this succeeds (default: the window's end). */
+  asOf?: string;
 }
 
 export interface ExtensionMessagesResult extends StreamCounts {
@@ -45,41 +51,104 @@ export function messageActivities(deps: ActivityDeps) {
   return {
     async syncExtensionMessages(input: ExtensionMessagesInput): Promise<ExtensionMessagesResult> {
       return withFailureMapping(async () => {
-        const rc = requireRc(deps).forAccount(input.accountKey);
-        const empty = { ...NO_COUNTS, extensionGone: false };
-        const page = (window: Window, keepDoneMarker: boolean) => pageWindow(deps, rc, input, window, keepDoneMarker);
-        try {
-          try {
-            if (input.mode === 'sync') return { ...(await syncMailbox(deps, rc, { ...input, pageWindow: (w) => page(w, false) })), extensionGone: false };
-            return { ...(await page(input.window, true)), extensionGone: false };
-          } catch (err) {
-            // The extension was in this run's list: a 404 from message-sync is not "gone"; read the store instead.
-            if (!(err instanceof RingCentralError && err.kind === 'not_found' && err.details.endpoint?.includes('/message-sync'))) throw err;
-            return { ...(await page(input.window, false)), extensionGone: false, syncFellBack: true };
-          }
-        } catch (err) {
-          if (!(err instanceof RingCentralError)) throw err;
-          if (err.kind === 'not_found') {
-            if (await extensionExists(rc, input.extensionId)) return { ...empty, noMessageStore: true };
-            await deleteCheckpoint(deps.pool, mailboxKey(input));
-            return { ...empty, extensionGone: true };
-          }
-          if (err.kind === 'permission' && err.details.errorCode === NO_MAILBOX_CODE) return { ...empty, noMessageStore: true };
-          // One mailbox we may not read must not fail the whole account's sync.
-          if (err.kind === 'permission' || err.kind === 'bad_request') return { ...empty, refused: { kind: err.kind, message: err.message } };
-          throw err;
+        const dirtySeen = await dirtyMark(deps.pool, input.accountKey, input.extensionId);
+        const result = await readMailbox(deps, input);
+        // Any answer but "gone" is as current as this mailbox can be: it waits its turn again.
+        if (!result.extensionGone) {
+          await recordReconciled(deps.pool, { accountId: input.accountKey, extensionId: input.extensionId, asOf: input.asOf ?? input.window.to, changed: input.mode === 'sync' && result.written > 0, dirtySeen });
         }
+        return result;
       });
     },
 
-    /** Extension ids of a run's snapshot whose message stores are synced: all but the excluded types and statuses, in pages (fan-out input). */
-    async listMessageExtensions(input: { runId: string; afterId: number; limit: number }): Promise<number[]> {
+    /**
+     * Chooses the mailboxes this sync reads within its Light budget (message-budget.ts) and
+     * stores the choice for the fan-out; returns the plan's counts (no ids: they stay in the warehouse).
+     */
+    async planMessageSync(input: { accountKey: string; runId: string; intervalMs: number }): Promise<Omit<MessagePlan, 'picks'>> {
       const s = { ...DEFAULT_EXTRACTION_SETTINGS, ...deps.settings };
-      const ids = await snapshotMailboxes(deps.pool, { ...input, excludeTypes: s.messageExcludeTypes, excludeStatuses: s.messageExcludeStatuses });
+      const candidates = await mailboxCandidates(deps.pool, { runId: input.runId, accountId: input.accountKey, excludeTypes: s.messageExcludeTypes, excludeStatuses: s.messageExcludeStatuses });
+      const light = (await learntLightLimit(deps.pool, input.accountKey)) ?? DEFAULT_LIMITS.Light;
+      const { picks, ...plan } = planMailboxes(candidates, {
+        lightLimit: light.limit,
+        lightWindowMs: light.windowMs,
+        share: s.messageBudgetShare,
+        intervalMs: input.intervalMs,
+        reconcilePeriodMs: s.messageReconcileHours * 3_600_000,
+      });
+      await saveSelection(deps.pool, input.runId, picks);
+      return plan;
+    },
+
+    /** Extension ids whose message stores are synced, in pages (fan-out input): the run's selection, or all of its snapshot but the excluded types and statuses. */
+    async listMessageExtensions(input: { runId: string; afterId: number; limit: number; selected?: boolean }): Promise<number[]> {
+      const s = { ...DEFAULT_EXTRACTION_SETTINGS, ...deps.settings };
+      const ids = input.selected
+        ? await selectedMailboxes(deps.pool, input)
+        : await snapshotMailboxes(deps.pool, { ...input, excludeTypes: s.messageExcludeTypes, excludeStatuses: s.messageExcludeStatuses });
       await touchRunProgress(deps.pool, input.runId);
       return ids;
     },
   };
+}
+
+/** One mailbox, as its mode says; what RingCentral answers instead of messages becomes an outcome. */
+async function readMailbox(deps: ActivityDeps, input: ExtensionMessagesInput): Promise<ExtensionMessagesResult> {
+  const rc = requireRc(deps).forAccount(input.accountKey);
+  const empty = { ...NO_COUNTS, extensionGone: false };
+  const page = (window: Window, keepDoneMarker: boolean) => pageWindow(deps, rc, input, window, keepDoneMarker);
+  try {
+    try {
+      if (input.mode === 'sync') return { ...(await syncMailbox(deps, rc, { ...input, pageWindow: (w) => page(w, false) })), extensionGone: false };
+      return { ...(await backfillMailbox(deps, rc, input, page)), extensionGone: false };
+    } catch (err) {
+      // The extension was in this run's list: a 404 from message-sync is not "gone"; read the store instead.
+      if (!(err instanceof RingCentralError && err.kind === 'not_found' && err.details.endpoint?.includes('/message-sync'))) throw err;
+      return { ...(await page(input.window, input.mode === 'backfill')), extensionGone: false, syncFellBack: true };
+    }
+  } catch (err) {
+    if (!(err instanceof RingCentralError)) throw err;
+    if (err.kind === 'not_found') {
+      if (await extensionExists(rc, input.extensionId)) return { ...empty, noMessageStore: true };
+      await deleteCheckpoint(deps.pool, mailboxKey(input));
+      return { ...empty, extensionGone: true };
+    }
+    if (err.kind === 'permission' && err.details.errorCode === NO_MAILBOX_CODE) return { ...empty, noMessageStore: true };
+    // One mailbox we may not read must not fail the whole account's sync.
+    if (err.kind === 'permission' || err.kind === 'bad_request') return { ...empty, refused: { kind: err.kind, message: err.message } };
+    throw err;
+  }
+}
+
+/**
+ * A backfill hands the mailbox over to sync: it runs the mailbox's message-sync like a sync
+ * does (FSync first when it has no token, so nothing changed while paging is missed; else an
+ * ISync that widens the frame to the backfill's start), with the backfill's window paged as
+ * the frame's paging. The next sync then continues with ISync instead of starting over.
+ * The window itself keeps its done marker (the same backfill again skips it); the parts of
+ * the frame outside it (up to the FSync's time) are paged like a sync's.
+ */
+async function backfillMailbox(
+  deps: ActivityDeps,
+  rc: RingCentralAccount,
+  input: ExtensionMessagesInput,
+  page: (window: Window, keepDoneMarker: boolean) => Promise<StreamCounts>,
+): Promise<StreamCounts> {
+  const { from, to } = input.window;
+  let windowPaged = false;
+  const pageFrame = async (frame: Window): Promise<StreamCounts> => {
+    const parts: Array<[Window, boolean]> = [];
+    if (Date.parse(frame.from) < Date.parse(from)) parts.push([{ from: frame.from, to: from }, false]);
+    if (!windowPaged) parts.push([input.window, true]);
+    windowPaged = true;
+    if (Date.parse(frame.to) > Date.parse(to)) parts.push([{ from: to, to: frame.to }, false]);
+    let total = NO_COUNTS;
+    for (const [window, keep] of parts) total = addCounts(total, await page(window, keep));
+    return total;
+  };
+  const synced = await syncMailbox(deps, rc, { ...input, pageWindow: pageFrame });
+  // The frame already covered the window: the window is still paged, as the backfill asked.
+  return windowPaged ? synced : addCounts(synced, await page(input.window, true));
 }
 
 /** Tells an extension deleted since it was listed from one that exists without a message store. */

@@ -7,6 +7,8 @@ import type { Db } from './db';
 export interface Watermarks {
   /** Call-log startTime up to which every window is complete. */
   callLog?: string;
+  /** A backfill's: where its call-log range started (its watermark continues a sync's only if the range reaches back to it). */
+  callLogFrom?: string;
   /** Message creation time up to which message stores were paged. */
   messages?: string;
 }
@@ -59,14 +61,30 @@ export async function finishRun(
   return rows[0];
 }
 
-/** A failed run never advances the watermarks: the next run starts where the last good one ended. */
+/**
+ * A failed run never advances the watermarks: the next run starts where the last good one ended.
+ * A successful backfill since then hands its call log over (the one reaching furthest): when its range reaches back to the last sync's
+ * watermark (or no sync ran yet), the next sync continues from the range's end (never past the
+ * time the backfill finished) instead of starting over.
+ */
 export async function lastWatermarks(db: Db, accountKey: string): Promise<Watermarks> {
-  const { rows } = await db.query<{ watermarks: Watermarks }>(
-    `SELECT watermarks FROM ringcentral.sync_run
+  const { rows } = await db.query<{ watermarks: Watermarks; finished: Date }>(
+    `SELECT watermarks, finished_at AS finished FROM ringcentral.sync_run
       WHERE account_id = $1 AND kind = 'sync' AND status = 'succeeded' ORDER BY finished_at DESC LIMIT 1`,
     [accountKey],
   );
-  return rows[0]?.watermarks ?? {};
+  const sync: Watermarks = rows[0]?.watermarks ?? {};
+  const backfill = await db.query<{ from: string; reach: Date }>(
+    `SELECT watermarks->>'callLogFrom' AS from, least((watermarks->>'callLog')::timestamptz, finished_at) AS reach FROM ringcentral.sync_run
+      WHERE account_id = $1 AND kind = 'backfill' AND status = 'succeeded' AND watermarks ? 'callLogFrom'
+        AND finished_at > coalesce($2, '-infinity'::timestamptz) ORDER BY reach DESC LIMIT 1`,
+    [accountKey, rows[0]?.finished ?? null],
+  );
+  const b = backfill.rows[0];
+  if (!b) return sync;
+  const to = new Date(b.reach).toISOString();
+  const continues = !sync.callLog || Date.parse(b.from) <= Date.parse(sync.callLog);
+  return continues && (!sync.callLog || Date.parse(to) > Date.parse(sync.callLog)) ? { ...sync, callLog: to } : sync;
 }
 
 /** A running sync reports progress, so it is never mistaken for an abandoned one. */

@@ -8,10 +8,10 @@
  *   3. merge both snapshots into the SCD2 extension dimension;
  *   4. record the run and its watermarks (only a successful run advances them).
  */
-import { defineQuery, executeChild, patched, setCurrentDetails, setHandler, workflowInfo } from '@temporalio/workflow';
+import { defineQuery, executeChild, log, patched, setCurrentDetails, setHandler, workflowInfo } from '@temporalio/workflow';
 import { bookkeeping, extraction } from './activity-options';
 import { syncCallLog } from './call-log-windows';
-import { messageFanOutWorkflow, skippedMailboxes, skippedMailboxesWarning } from './message-fan-out';
+import { messageFanOutWorkflow, messagePlanCounts, skippedMailboxes, skippedMailboxesWarning } from './message-fan-out';
 import { childSearchAttributes } from './search-attributes';
 import { syncRunId, withSyncRun } from './sync-run';
 import { DAY, laterOf, MINUTE, minusMs } from './windows';
@@ -31,6 +31,8 @@ export interface AccountSyncInput {
   /** Look-back call-log windows of at most this size; default one window. */
   windowMs?: number;
   messageConcurrency?: number;
+  /** How often this sync runs (a schedule's --every): its message stores spend a share of this interval's Light budget. Default 15 min. */
+  scheduleIntervalMs?: number;
 }
 
 export interface SyncProgress {
@@ -40,12 +42,12 @@ export interface SyncProgress {
   window?: { from: string; to: string };
   /** The message fan-out child, whose own progress query the CLI shows. */
   messagesChildId?: string;
+  /** What did not reach the warehouse although the run succeeded (e.g. listed mailboxes skipped), or a message plan that cannot keep its period. */
+  warnings?: string[];
 }
 
 export interface AccountSyncResult extends SyncProgress {
   heldBy?: string;
-  /** What did not reach the warehouse although the run succeeded (e.g. listed mailboxes skipped). */
-  warnings?: string[];
 }
 
 export const syncProgress = defineQuery<SyncProgress>('progress');
@@ -74,6 +76,16 @@ export async function accountSyncWorkflow(input: AccountSyncInput): Promise<Acco
       // the look-back lets them also pick up recent changes to older messages.
       const messagesFrom = watermarks.messages ? minusMs(watermarks.messages, input.callLogLookbackMs ?? DAY) : initialFrom;
 
+      // Which mailboxes this sync reads, within its Light budget (histories from before plans read every one).
+      const plan = patched('message-budget')
+        ? await bookkeeping.planMessageSync({ accountKey: input.accountKey, runId, intervalMs: input.scheduleIntervalMs ?? 15 * MINUTE })
+        : undefined;
+      if (plan) Object.assign(progress.counts, messagePlanCounts(plan));
+      if (plan?.warning) {
+        progress.warnings = [plan.warning];
+        log.warn(plan.warning);
+      }
+
       enter('extracting');
       progress.messagesChildId = `${info.workflowId}/messages`;
       const [directory, calls, messages] = await Promise.all([
@@ -86,7 +98,9 @@ export async function accountSyncWorkflow(input: AccountSyncInput): Promise<Acco
           workflowId: progress.messagesChildId,
           staticSummary: 'Message stores of every mailbox (sync)',
           ...childSearchAttributes('messages', ['messages']),
-          args: [{ accountKey: input.accountKey, snapshotRunId: runId, window: { from: messagesFrom, to: now }, mode: 'sync', concurrency: input.messageConcurrency }],
+          args: [
+            { accountKey: input.accountKey, snapshotRunId: runId, window: { from: messagesFrom, to: now }, mode: 'sync', selected: Boolean(plan), concurrency: input.messageConcurrency },
+          ],
         }),
       ]);
       Object.assign(progress.counts, {
@@ -103,12 +117,14 @@ export async function accountSyncWorkflow(input: AccountSyncInput): Promise<Acco
         messageStoresMissing: messages.noMessageStore ?? 0,
         mailboxesSkipped: skippedMailboxes(messages),
         messageSyncFallbacks: messages.syncFellBack ?? 0,
+        ...(plan ? { lightRequestsSpent: messages.lightRequests ?? 0 } : {}),
       });
+      const warnings = [plan?.warning, skippedMailboxesWarning(messages)].filter((w): w is string => Boolean(w));
 
       enter('merging');
       const merged = await bookkeeping.mergeExtensionDimension({ accountKey: input.accountKey, runId });
       Object.assign(progress.counts, { dimensionInserted: merged.inserted, dimensionClosed: merged.closed, dimensionDeleted: merged.deleted });
-      return { value: skippedMailboxesWarning(messages), counts: progress.counts, watermarks: { callLog: callLogTo, messages: now } };
+      return { value: warnings, counts: progress.counts, watermarks: { callLog: callLogTo, messages: now } };
     },
     () => progress.counts,
   );
@@ -117,7 +133,7 @@ export async function accountSyncWorkflow(input: AccountSyncInput): Promise<Acco
     return { ...progress, heldBy: run.heldBy };
   }
   enter('done');
-  return run.value ? { ...progress, warnings: [run.value] } : progress;
+  return run.value.length > 0 ? { ...progress, warnings: run.value } : progress;
 }
 
 /** The call log's plan: call-log-sync, except in runs started before it (they replay their day windows). */

@@ -54,7 +54,7 @@ export async function backfillWorkflow(input: BackfillInput): Promise<{ callLog?
     { runId, accountKey: input.accountKey, kind: 'backfill' },
     async () => {
       const wantMessages = input.streams.includes('messages');
-      if (wantMessages) await extraction.snapshotList({ accountKey: input.accountKey, runId, stream: 'extensions' });
+      const listed = wantMessages ? await extraction.snapshotList({ accountKey: input.accountKey, runId, stream: 'extensions' }) : undefined;
       progress.phase = 'extracting';
       progress.callLogWorkflowId = input.streams.includes('call_log') ? `${info.workflowId}/call-log` : undefined;
       progress.messagesWorkflowId = wantMessages ? `${info.workflowId}/messages` : undefined;
@@ -78,6 +78,7 @@ export async function backfillWorkflow(input: BackfillInput): Promise<{ callLog?
                   snapshotRunId: runId,
                   window: { from: input.from, to: input.to },
                   mode: 'backfill',
+                  asOf: listed?.serverTime,
                   concurrency: input.messageConcurrency,
                   maxHistoryEvents: input.maxHistoryEvents,
                 },
@@ -94,7 +95,9 @@ export async function backfillWorkflow(input: BackfillInput): Promise<{ callLog?
         ...(messages ? { mailboxesSkipped: skippedMailboxes(messages) } : {}),
       };
       const warning = messages && skippedMailboxesWarning(messages);
-      return { value: { callLog, messages, ...(warning ? { warnings: [warning] } : {}) }, counts };
+      // Hand over to sync: the call log is complete up to the range's end (the mailboxes' sync tokens are in their checkpoints).
+      const watermarks = callLog ? { callLog: input.to, callLogFrom: input.from } : undefined;
+      return { value: { callLog, messages, ...(warning ? { warnings: [warning] } : {}) }, counts, watermarks };
     },
     () => ({}),
   );

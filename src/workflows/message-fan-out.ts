@@ -4,6 +4,7 @@
  * history grows, carrying the cursor and totals, so any account size keeps history bounded.
  */
 import { ApplicationFailure, continueAsNew, defineQuery, log, setHandler } from '@temporalio/workflow';
+import type { MessagePlan } from '../activities/message-budget';
 import type { Window } from '../streams/endpoints';
 import { bookkeeping, extraction } from './activity-options';
 import { historyFull } from './history';
@@ -14,6 +15,10 @@ export interface MessageFanOutInput {
   snapshotRunId: string;
   window: Window;
   mode: 'backfill' | 'sync';
+  /** Read only the mailboxes the sync's plan selected (planMessageSync), not the whole snapshot. */
+  selected?: boolean;
+  /** Server time the mailboxes count as reconciled up to (default: the window's end). */
+  asOf?: string;
   concurrency?: number;
   /** Continue as new after this many history events even if the server does not suggest it yet. */
   maxHistoryEvents?: number;
@@ -33,6 +38,8 @@ export interface MessageFanOutState {
   noMessageStore?: number;
   /** Mailboxes whose message-sync answered 404, paged from the message store instead. */
   syncFellBack?: number;
+  /** Light requests the message stores spent: one per page read, plus the refused or failed message-sync request of a mailbox. */
+  lightRequests?: number;
 }
 
 /** Listed mailboxes whose messages did not reach the warehouse in this run. */
@@ -46,6 +53,20 @@ export function skippedMailboxesWarning(state: MessageFanOutState): string | und
   return `${skippedMailboxes(state)} of ${state.extensions} listed mailboxes skipped: ${state.refused} refused by RingCentral${state.refusedReason ? ` (${state.refusedReason})` : ''}, ${state.noMessageStore ?? 0} without a message store`;
 }
 
+/** A sync's message plan as run counts: mailboxes listed, selected and why, skipped for the budget, Light requests budgeted and planned. */
+export function messagePlanCounts(plan: Omit<MessagePlan, 'picks' | 'warning'>): Record<string, number> {
+  return {
+    mailboxesTotal: plan.mailboxes,
+    mailboxesDue: plan.selected.due,
+    mailboxesDirty: plan.selected.dirty,
+    mailboxesActive: plan.selected.active,
+    mailboxesOldest: plan.selected.oldest,
+    mailboxesSkippedForBudget: plan.skippedForBudget,
+    lightRequestsBudget: plan.budget,
+    lightRequestsPlanned: plan.planned,
+  };
+}
+
 export const messageFanOutProgress = defineQuery<MessageFanOutState & { inFlight: number }>('progress');
 
 export async function messageFanOutWorkflow(input: MessageFanOutInput): Promise<MessageFanOutState> {
@@ -55,16 +76,17 @@ export async function messageFanOutWorkflow(input: MessageFanOutInput): Promise<
   setHandler(messageFanOutProgress, () => ({ ...state, inFlight: inFlight.size }));
 
   for (;;) {
-    const ids = await bookkeeping.listMessageExtensions({ runId: input.snapshotRunId, afterId: state.afterId, limit: 200 });
+    const ids = await bookkeeping.listMessageExtensions({ runId: input.snapshotRunId, afterId: state.afterId, limit: 200, ...(input.selected ? { selected: true } : {}) });
     if (ids.length === 0) break;
     for (const extensionId of ids) {
       if (inFlight.size >= concurrency) await Promise.race(inFlight);
       const task = extraction
-        .syncExtensionMessages({ accountKey: input.accountKey, extensionId, window: input.window, mode: input.mode })
+        .syncExtensionMessages({ accountKey: input.accountKey, extensionId, window: input.window, mode: input.mode, asOf: input.asOf })
         .then((r) => {
           state.extensions += 1;
           state.records += r.records;
           state.written += r.written;
+          state.lightRequests = (state.lightRequests ?? 0) + r.pages + (r.refused || r.noMessageStore || r.extensionGone || r.syncFellBack ? 1 : 0);
           state.gone += r.extensionGone ? 1 : 0;
           state.noMessageStore = (state.noMessageStore ?? 0) + (r.noMessageStore ? 1 : 0);
           state.syncFellBack = (state.syncFellBack ?? 0) + (r.syncFellBack ? 1 : 0);

@@ -58,6 +58,7 @@ describe('rcsync CLI', () => {
     ['demo with unreachable Postgres', ['demo', '--exit'], { DATABASE_URL: 'postgres://nobody@127.0.0.1:1/none' }, /Cannot reach Postgres at 127.0.0.1:1/],
     ['old message include list', ['worker'], { RCSYNC_MESSAGE_EXTENSION_TYPES: 'User' }, /RCSYNC_MESSAGE_EXTENSION_TYPES is no longer read.*RCSYNC_MESSAGES_EXCLUDE_TYPES/],
     ['bad follow period', ['worker'], { RCSYNC_MESSAGES_FOLLOW_DAYS: 'a month' }, /RCSYNC_MESSAGES_FOLLOW_DAYS must be a positive whole number/],
+    ['bad message budget share', ['worker'], { RCSYNC_MESSAGES_BUDGET_SHARE: '50%' }, /RCSYNC_MESSAGES_BUDGET_SHARE must be a share above 0 and at most 1, e.g. 0.5, got "50%"/],
   ];
 
   /** ADMIN:/db swaps the database of the test cluster's URL, ADMIN:user its user. */

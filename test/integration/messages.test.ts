@@ -7,10 +7,10 @@
 import { describe, expect, inject, it, vi } from 'vitest';
 import { run } from '../../src/client/main';
 import { accountSyncWorkflow, backfillWorkflow } from '../../src/workflows';
-import { ACCOUNT, useSyncStack, type SyncStack } from '../support/sync-harness';
+import { ALL, expectMessagesEqualTruth, listedMailboxes, withoutMailbox } from '../support/message-truth';
+import { ACCOUNT, useSyncStack } from '../support/sync-harness';
 
 const HOUR = 3_600_000;
-const ALL = ['Alive', 'Deleted', 'Purged'] as Array<'Alive'>;
 
 describe('message store sync', () => {
   const stack = useSyncStack({ seed: 8, extensions: 10, days: 3, messagesPerExtensionPerDay: 30, syncTokenMaxAgeMs: 6 * HOUR }, { maxPageSize: 25 });
@@ -119,15 +119,19 @@ describe('message-sync frames follow what the warehouse holds', () => {
   it('a backfill of older messages widens each frame, so their later changes arrive through ISync alone', async () => {
     const t0 = stack.sim.clock.now();
     await sync(); // frames start a day back
+    stack.sim.resetStats();
     await stack.client.workflow.execute(backfillWorkflow, {
       taskQueue: stack.taskQueue,
       workflowId: `frames-backfill-${stack.taskQueue}`,
       args: [{ accountKey: ACCOUNT, from: new Date(t0 - 5 * 24 * HOUR).toISOString(), to: new Date(t0 - 24 * HOUR).toISOString(), streams: ['messages'] }],
     });
+    // The backfill itself widened each frame (handing over to sync): the next sync only follows it.
+    expect(stack.sim.requestLog().filter((r) => r.path.includes('syncType=ISync') && r.path.includes('dateFrom=')).length).toBe((await listedMailboxes(stack)).length);
+    expect(stack.sim.requestLog().some((r) => r.status === 200 && r.path.includes('syncType=FSync'))).toBe(false); // (types without a store answer 403)
     stack.sim.clock.advance(12 * HOUR);
     stack.sim.resetStats();
     await sync();
-    expect(stack.sim.requestLog().some((r) => r.path.includes('syncType=ISync') && r.path.includes('dateFrom='))).toBe(true);
+    expect(stack.sim.requestLog().filter((r) => r.status === 200 && (r.path.includes('/message-store') || (r.path.includes('/message-sync') && r.path.includes('dateFrom='))))).toEqual([]);
     await expectMessagesEqualTruth(stack, t0 - 5 * 24 * HOUR);
 
     const t1 = stack.sim.clock.now();
@@ -163,49 +167,3 @@ describe('message-sync frames follow what the warehouse holds', () => {
     expect(await fsyncStarts()).toBe(backfillFrom); // everything synced in the last 30 days
   });
 });
-
-/** Extension types with a message store in the simulator; the others answer 403 MSG-314. */
-const MAILBOX_TYPES = ['User', 'DigitalUser', 'VirtualUser', 'FaxUser', 'FlexibleUser', 'Department', 'Voicemail'];
-
-/** Extensions of the latest snapshot that have a message store in the simulator. */
-async function listedMailboxes(stack: SyncStack): Promise<number[]> {
-  const { rows } = await stack.db.pool.query(
-    `SELECT extension_id FROM ringcentral.extension_snapshot WHERE run_id = (SELECT run_id FROM ringcentral.snapshot WHERE stream = 'extensions' ORDER BY captured_at DESC LIMIT 1)
-        AND type = ANY($1) ORDER BY extension_id`,
-    [MAILBOX_TYPES],
-  );
-  return rows.map((r) => Number(r.extension_id));
-}
-
-/** How many extensions a run listed whose type has no message store. */
-async function withoutMailbox(stack: SyncStack, runIdPattern: string): Promise<number> {
-  const { rows } = await stack.db.pool.query(
-    `SELECT count(*)::int AS n FROM ringcentral.extension_snapshot WHERE run_id LIKE $1 AND NOT (type = ANY($2))`,
-    [runIdPattern, MAILBOX_TYPES],
-  );
-  return rows[0].n;
-}
-
-/** Every message of every listed mailbox created in [from, now) equals the truth in the columns users query. */
-async function expectMessagesEqualTruth(stack: SyncStack, from: number, except: number[] = []): Promise<number> {
-  let compared = 0;
-  for (const extensionId of (await listedMailboxes(stack)).filter((id) => !except.includes(id))) {
-    const truth = stack.sim.truth.messages(extensionId, { from, to: stack.sim.clock.now(), availability: ALL });
-    const { rows } = await stack.db.pool.query(
-      `SELECT id, availability, read_status, last_modified_time FROM ringcentral.message WHERE extension_id = $1 AND creation_time >= $2 ORDER BY id`,
-      [extensionId, new Date(from).toISOString()],
-    );
-    expect(rows.map((r) => r.id), `messages of ${extensionId}`).toEqual(truth.map((m) => Number(m.id)).sort((a, b) => a - b));
-    const byId = new Map(rows.map((r) => [r.id, r]));
-    for (const m of truth) {
-      const row = byId.get(Number(m.id))!;
-      expect({ availability: row.availability, readStatus: row.read_status, lastModified: row.last_modified_time.toISOString() }).toEqual({
-        availability: m.availability,
-        readStatus: m.readStatus,
-        lastModified: new Date(m.lastModifiedTime as string).toISOString(),
-      });
-      compared++;
-    }
-  }
-  return compared;
-}

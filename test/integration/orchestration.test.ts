@@ -32,6 +32,9 @@ describe('orchestration', () => {
 
   it('a scheduled sync, a backfill and a manual sync of one account close together: one sync at a time, warehouse = truth', async () => {
     expect((await cli(['schedule', 'create', '--account', ACCOUNT, '--every', '1h', '--jitter', '1s'])).code).toBe(0);
+    // Its syncs know their interval, so their message stores spend a share of that interval's Light budget.
+    const action = (await stack.client.schedule.getHandle(scheduleIdFor(ACCOUNT)).describe()).action;
+    expect(action.type === 'startWorkflow' && action.args).toEqual([{ accountKey: ACCOUNT, scheduleIntervalMs: 3_600_000 }]);
     const now = stack.sim.clock.now();
     const backfill = stack.client.workflow.execute(backfillWorkflow, {
       taskQueue: stack.taskQueue,

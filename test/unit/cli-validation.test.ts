@@ -106,6 +106,10 @@ describe('secrets file and extraction settings', () => {
     });
     expect(() => extractionSettings({ RCSYNC_MAX_PAGE_SIZE: 'lots' })).toThrow(/RCSYNC_MAX_PAGE_SIZE must be a positive whole number/);
     expect(() => extractionSettings({ RCSYNC_MESSAGES_FOLLOW_DAYS: '0' })).toThrow(/RCSYNC_MESSAGES_FOLLOW_DAYS must be a positive whole number/);
+    expect(extractionSettings({ RCSYNC_MESSAGES_BUDGET_SHARE: '0.25', RCSYNC_MESSAGES_RECONCILE_HOURS: '12' })).toEqual({ messageBudgetShare: 0.25, messageReconcileHours: 12 });
+    expect(() => extractionSettings({ RCSYNC_MESSAGES_BUDGET_SHARE: '1.5' })).toThrow(/RCSYNC_MESSAGES_BUDGET_SHARE must be a share above 0 and at most 1/);
+    expect(() => extractionSettings({ RCSYNC_MESSAGES_BUDGET_SHARE: '' })).toThrow(/RCSYNC_MESSAGES_BUDGET_SHARE must be/);
+    expect(() => extractionSettings({ RCSYNC_MESSAGES_RECONCILE_HOURS: '0' })).toThrow(/RCSYNC_MESSAGES_RECONCILE_HOURS must be a positive number of hours/);
     expect(() => extractionSettings({ RCSYNC_MESSAGES_EXCLUDE_STATUSES: ' , ' })).toThrow(/RCSYNC_MESSAGES_EXCLUDE_STATUSES is empty/);
     // The old include list would silently sync more than its user asked for: refused, naming the replacement.
     expect(() => extractionSettings({ RCSYNC_MESSAGE_EXTENSION_TYPES: 'User' })).toThrow(/no longer read.*RCSYNC_MESSAGES_EXCLUDE_TYPES/);
