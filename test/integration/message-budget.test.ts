@@ -59,7 +59,7 @@ describe('message syncs within a budget, after a backfill', () => {
     });
     const mailboxes = await listedMailboxes(stack);
     expect(mailboxes.length).toBeGreaterThan(200);
-    const fsyncs = requests().filter((r) => r.status === 200 && r.path.includes('syncType=FSync')); // types without a store answer 403
+    const fsyncs = requests().filter((r) => r.status === 200 && r.path.includes('/message-sync') && r.path.includes('syncType=FSync')); // types without a store answer 403
     expect(fsyncs.length).toBe(mailboxes.length); // one per mailbox, by the backfill
     await expectMessagesEqualTruth(stack, start - 24 * HOUR);
     expect(Math.max(...(await staleness()))).toBe(0); // the backfill reconciled them all
@@ -69,7 +69,7 @@ describe('message syncs within a budget, after a backfill', () => {
     const first = await sync();
     expect(first.phase).toBe('done');
     // (Extension types without a message store answer 403 to whatever is asked; they never hold a token.)
-    expect(requests().filter((r) => r.status === 200 && (r.path.includes('syncType=FSync') || r.path.includes('/message-store')))).toEqual([]);
+    expect(requests().filter((r) => r.status === 200 && ((r.path.includes('/message-sync') && r.path.includes('syncType=FSync')) || r.path.includes('/message-store')))).toEqual([]);
     const limit = await budget();
     expect(limit).toBe(60);
     const c = first.counts;
@@ -92,7 +92,9 @@ describe('message syncs within a budget, after a backfill', () => {
     stack.sim.resetStats();
     await sync();
     const quietCost = byGroup();
-    for (const g of ['Light', 'Medium', 'Heavy']) expect(firstCost[g], g).toBeLessThanOrEqual(quietCost[g]!);
+    // Heavy: plus the one call-log-sync FSync that gets the account its token (the backfill
+    // pages its range as a window and leaves the watermark, not a call-log-sync token).
+    for (const g of ['Light', 'Medium', 'Heavy']) expect(firstCost[g], g).toBeLessThanOrEqual(quietCost[g]! + (g === 'Heavy' ? 1 : 0));
   });
 
   it('over two periods every sync stays within its budget, dirty mailboxes go first, and no mailbox waits longer than the period', async () => {
