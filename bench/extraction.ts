@@ -57,7 +57,7 @@ export async function benchExtraction(pool: Pool, temporalAddress: string, worke
       await client.workflow.execute(backfillWorkflow, {
         taskQueue,
         workflowId: taskQueue,
-        args: [{ accountKey: account, from: new Date(now - shape.days * 86_400_000).toISOString(), to: new Date(now - 600_000).toISOString(), streams: ['call_log'], windowMs: 4 * 3_600_000 }],
+        args: [{ accountId: account, from: new Date(now - shape.days * 86_400_000).toISOString(), to: new Date(now - 600_000).toISOString(), streams: ['call_log'], windowMs: 4 * 3_600_000 }],
       });
       const usage = rateUsage(sim.requestLog(), 'Heavy', shape.limit, WINDOW_MS);
       lines.push(`| ${shape.name} | ${workers} | ${usage.admitted} | ${(usage.utilisation * 100).toFixed(1)}% | ${usage.refused} |`);

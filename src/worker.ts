@@ -9,6 +9,7 @@ import { Client } from '@temporalio/client';
 import { NativeConnection, Worker, type WorkerOptions } from '@temporalio/worker';
 import { createActivities, type ActivityDeps } from './activities';
 import { dataConverter } from './codec';
+import { legacyInputInterceptor } from './activities/legacy-input';
 import { logContextInterceptor } from './activities/log-context';
 
 // Resolved by hand: under tsx/vitest the source is .ts, in dist it is .js.
@@ -40,6 +41,6 @@ export async function createWorker(params: WorkerParams): Promise<Worker> {
     activities: createActivities({ ...deps, temporal: deps.temporal ?? new Client({ connection, namespace, dataConverter: converter }) }),
     dataConverter: converter,
     ...options,
-    interceptors: { ...options?.interceptors, activity: [logContextInterceptor(deps.pool), ...(options?.interceptors?.activity ?? [])] },
+    interceptors: { ...options?.interceptors, activity: [legacyInputInterceptor, logContextInterceptor(deps.pool), ...(options?.interceptors?.activity ?? [])] },
   });
 }

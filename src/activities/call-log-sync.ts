@@ -27,7 +27,7 @@ const FSYNC_MAX_AGE_MS = 29 * DAY_MS;
 export const ASK_AGAIN_AFTER_MS = DAY_MS;
 
 export interface CallLogChangesInput {
-  accountKey: string;
+  accountId: string;
   /** Start times to cover if a full sync is needed; `to` is the server's "now" less the lag. */
   frame: Window;
   runId?: string;
@@ -54,7 +54,7 @@ export function callLogSyncActivities(deps: ActivityDeps) {
   return {
     /** A sync's call log through call-log-sync; `via: 'refused'` leaves it to the look-back windows. */
     async syncCallLogChanges(input: CallLogChangesInput): Promise<CallLogChanges> {
-      return withFailureMapping(() => syncCallLogChanges(deps, requireRc(deps).forAccount(input.accountKey), input));
+      return withFailureMapping(() => syncCallLogChanges(deps, requireRc(deps).forAccount(input.accountId), input));
     },
   };
 }
@@ -64,7 +64,7 @@ export function callLogSyncKey(accountId: string): CheckpointKey {
 }
 
 export async function syncCallLogChanges(deps: ActivityDeps, rc: RingCentralAccount, input: CallLogChangesInput): Promise<CallLogChanges> {
-  const key = callLogSyncKey(input.accountKey);
+  const key = callLogSyncKey(input.accountId);
   let saved = await readCheckpoint<SyncCheckpoint>(deps.pool, key);
   if (saved && 'refusedAt' in saved) {
     if (Date.parse(input.frame.to) - Date.parse(saved.refusedAt) < ASK_AGAIN_AFTER_MS) return { ...NO_COUNTS, via: 'refused' };
@@ -93,7 +93,7 @@ async function followCallLogChanges(
 ): Promise<StreamCounts | undefined> {
   const by = activityIdentity();
   const counts = saved.by === by ? { pages: saved.pages ?? 0, records: saved.records ?? 0, written: saved.written ?? 0 } : NO_COUNTS;
-  const key = callLogSyncKey(input.accountKey);
+  const key = callLogSyncKey(input.accountId);
   try {
     return await writePages(pageWriter(deps, rc), {
       endpoint: callLogSync,
@@ -101,7 +101,7 @@ async function followCallLogChanges(
       start: { syncToken: saved.syncToken },
       key,
       counts,
-      write: (db, records) => upsertCallLogRecords(db, input.accountKey, records),
+      write: (db, records) => upsertCallLogRecords(db, input.accountId, records),
       after: (page, total) => ({ checkpoint: { syncToken: page.resume!.syncToken!, by, ...total } satisfies SyncCheckpoint, next: page.next }),
       runId: input.runId,
       where: { stream: 'call_log', via: 'call-log-sync' },
@@ -120,7 +120,7 @@ async function followCallLogChanges(
  * that comes with the next ISync. A retry finds the token pending and resumes the paging.
  */
 async function fullSync(deps: ActivityDeps, rc: RingCentralAccount, input: CallLogChangesInput, saved: SyncCheckpoint | undefined): Promise<StreamCounts & { window: Window }> {
-  const key = callLogSyncKey(input.accountKey);
+  const key = callLogSyncKey(input.accountId);
   let pending = saved && 'pendingSyncToken' in saved ? saved : undefined;
   if (!pending) {
     const { frame } = input;
@@ -142,7 +142,7 @@ async function fullSync(deps: ActivityDeps, rc: RingCentralAccount, input: CallL
     await writeCheckpoint(deps.pool, key, pending);
   }
   const { pendingSyncToken, window } = pending!;
-  const paged = await pageCallLogWindow(deps, rc, { accountKey: input.accountKey, window, keepDoneMarker: false, runId: input.runId });
+  const paged = await pageCallLogWindow(deps, rc, { accountId: input.accountId, window, keepDoneMarker: false, runId: input.runId });
   // The window's counts travel with the token, so a retry after this point still reports them.
   await writeCheckpoint(deps.pool, key, { syncToken: pendingSyncToken, by: activityIdentity(), ...paged } satisfies SyncCheckpoint);
   return { ...paged, window };

@@ -9,7 +9,7 @@ import { pageWindowWithCheckpoint, type StreamCounts } from './window-paging';
 export type { StreamCounts } from './window-paging';
 
 export interface CallLogWindowInput {
-  accountKey: string;
+  accountId: string;
   window: Window;
   /**
    * Backfill windows keep a "done" marker so re-running the same backfill skips them;
@@ -22,7 +22,7 @@ export interface CallLogWindowInput {
 
 /** Pages one window of the call log from its checkpoint (the page the last committed one points to). */
 export function pageCallLogWindow(deps: ActivityDeps, rc: RingCentralAccount, input: CallLogWindowInput): Promise<StreamCounts> {
-  const { accountKey: accountId, window } = input;
+  const { accountId, window } = input;
   return pageWindowWithCheckpoint(deps, rc, {
     endpoint: callLog,
     params: window,
@@ -37,7 +37,7 @@ export function pageCallLogWindow(deps: ActivityDeps, rc: RingCentralAccount, in
 export function callLogActivities(deps: ActivityDeps) {
   return {
     async syncCallLogWindow(input: CallLogWindowInput): Promise<StreamCounts> {
-      return withFailureMapping(() => pageCallLogWindow(deps, requireRc(deps).forAccount(input.accountKey), input));
+      return withFailureMapping(() => pageCallLogWindow(deps, requireRc(deps).forAccount(input.accountId), input));
     },
   };
 }

@@ -29,13 +29,13 @@ export function contextFromInfo(info: Pick<Info, 'activityType'>): LogContext {
   return { stream: STREAM_OF_ACTIVITY[info.activityType] };
 }
 
-/** Refines the context with the activity's first argument (accountKey, kind/mode, stream). */
+/** Refines the context with the activity's first argument (accountId, kind/mode, stream). */
 export function contextFromInput(base: LogContext, input: unknown): LogContext {
   const i = (input && typeof input === 'object' ? input : {}) as Record<string, unknown>;
   const text = (v: unknown) => (typeof v === 'string' ? v : undefined);
   const kindFromWindow = typeof i.keepDoneMarker === 'boolean' ? (i.keepDoneMarker ? 'backfill' : 'sync') : undefined;
   return {
-    account: text(i.accountKey) ?? base.account,
+    account: text(i.accountId) ?? base.account,
     runKind: text(i.kind) ?? text(i.mode) ?? kindFromWindow ?? base.runKind,
     stream: text(i.stream) ?? base.stream,
   };

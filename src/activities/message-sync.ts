@@ -17,7 +17,7 @@ import { DEFAULT_EXTRACTION_SETTINGS, pageWriter, type ActivityDeps } from './de
 import { activityIdentity } from './window-paging';
 
 export interface MailboxSync {
-  accountKey: string;
+  accountId: string;
   extensionId: number;
   /** Creation-time window to page when the mailbox has no token (its first sync, or after MSG-333). */
   window: Window;
@@ -83,7 +83,7 @@ export async function syncMailbox(deps: ActivityDeps, rc: RingCentralAccount, m:
  */
 async function wantedFrameStart(deps: ActivityDeps, m: MailboxSync): Promise<string> {
   const days = deps.settings?.messageFollowDays ?? DEFAULT_EXTRACTION_SETTINGS.messageFollowDays;
-  const oldest = await oldestFollowedMessage(deps.pool, { accountId: m.accountKey, extensionId: m.extensionId, days });
+  const oldest = await oldestFollowedMessage(deps.pool, { accountId: m.accountId, extensionId: m.extensionId, days });
   return oldest && oldest.getTime() < Date.parse(m.window.from) ? oldest.toISOString() : m.window.from;
 }
 
@@ -116,7 +116,7 @@ function mailboxStream(m: MailboxSync): Omit<PageStream<{ extensionId: number },
     endpoint: messageSync,
     params: { extensionId: m.extensionId },
     key: mailboxKey(m),
-    write: (db, records) => upsertMessages(db, m.accountKey, m.extensionId, records),
+    write: (db, records) => upsertMessages(db, m.accountId, m.extensionId, records),
     where: { stream: 'messages', extensionId: m.extensionId },
   };
 }
@@ -126,8 +126,8 @@ function tokenOf(page: Page<SyncCursor>): string {
   return page.resume!.syncToken!;
 }
 
-export function mailboxKey(m: { accountKey: string; extensionId: number }): CheckpointKey {
-  return { accountId: m.accountKey, stream: 'messages', scope: String(m.extensionId) };
+export function mailboxKey(m: { accountId: string; extensionId: number }): CheckpointKey {
+  return { accountId: m.accountId, stream: 'messages', scope: String(m.extensionId) };
 }
 
 function laterIso(a: string, b: string): string {

@@ -23,7 +23,7 @@ import { addCounts, NO_COUNTS, type StreamCounts } from '../streams/page-writer'
 import { pageWindowWithCheckpoint } from './window-paging';
 
 export interface ExtensionMessagesInput {
-  accountKey: string;
+  accountId: string;
   extensionId: number;
   /** Creation-time window paged from the message store (backfill, or the first sync of an extension). */
   window: Window;
@@ -51,11 +51,11 @@ export function messageActivities(deps: ActivityDeps) {
   return {
     async syncExtensionMessages(input: ExtensionMessagesInput): Promise<ExtensionMessagesResult> {
       return withFailureMapping(async () => {
-        const dirtySeen = await dirtyMark(deps.pool, input.accountKey, input.extensionId);
+        const dirtySeen = await dirtyMark(deps.pool, input.accountId, input.extensionId);
         const result = await readMailbox(deps, input);
         // Any answer but "gone" is as current as this mailbox can be: it waits its turn again.
         if (!result.extensionGone) {
-          await recordReconciled(deps.pool, { accountId: input.accountKey, extensionId: input.extensionId, asOf: input.asOf ?? input.window.to, changed: input.mode === 'sync' && result.written > 0, dirtySeen });
+          await recordReconciled(deps.pool, { accountId: input.accountId, extensionId: input.extensionId, asOf: input.asOf ?? input.window.to, changed: input.mode === 'sync' && result.written > 0, dirtySeen });
         }
         return result;
       });
@@ -65,10 +65,10 @@ export function messageActivities(deps: ActivityDeps) {
      * Chooses the mailboxes this sync reads within its Light budget (message-budget.ts) and
      * stores the choice for the fan-out; returns the plan's counts (no ids: they stay in the warehouse).
      */
-    async planMessageSync(input: { accountKey: string; runId: string; intervalMs: number }): Promise<Omit<MessagePlan, 'picks'>> {
+    async planMessageSync(input: { accountId: string; runId: string; intervalMs: number }): Promise<Omit<MessagePlan, 'picks'>> {
       const s = { ...DEFAULT_EXTRACTION_SETTINGS, ...deps.settings };
-      const candidates = await mailboxCandidates(deps.pool, { runId: input.runId, accountId: input.accountKey, excludeTypes: s.messageExcludeTypes, excludeStatuses: s.messageExcludeStatuses });
-      const light = (await learntLightLimit(deps.pool, input.accountKey)) ?? DEFAULT_LIMITS.Light;
+      const candidates = await mailboxCandidates(deps.pool, { runId: input.runId, accountId: input.accountId, excludeTypes: s.messageExcludeTypes, excludeStatuses: s.messageExcludeStatuses });
+      const light = (await learntLightLimit(deps.pool, input.accountId)) ?? DEFAULT_LIMITS.Light;
       const { picks, ...plan } = planMailboxes(candidates, {
         lightLimit: light.limit,
         lightWindowMs: light.windowMs,
@@ -94,7 +94,7 @@ export function messageActivities(deps: ActivityDeps) {
 
 /** One mailbox, as its mode says; what RingCentral answers instead of messages becomes an outcome. */
 async function readMailbox(deps: ActivityDeps, input: ExtensionMessagesInput): Promise<ExtensionMessagesResult> {
-  const rc = requireRc(deps).forAccount(input.accountKey);
+  const rc = requireRc(deps).forAccount(input.accountId);
   const empty = { ...NO_COUNTS, extensionGone: false };
   const page = (window: Window, keepDoneMarker: boolean) => pageWindow(deps, rc, input, window, keepDoneMarker);
   try {
@@ -163,7 +163,7 @@ async function extensionExists(rc: RingCentralAccount, extensionId: number): Pro
 }
 
 function pageWindow(deps: ActivityDeps, rc: RingCentralAccount, input: ExtensionMessagesInput, window: Window, keepDoneMarker: boolean): Promise<StreamCounts> {
-  const { accountKey: accountId, extensionId } = input;
+  const { accountId, extensionId } = input;
   return pageWindowWithCheckpoint(deps, rc, {
     endpoint: messageStore,
     params: { ...window, extensionId },

@@ -25,14 +25,14 @@ export interface FinishRunInput {
 export function runActivities(deps: ActivityDeps, options: { staleRunMs?: number } = {}) {
   const staleMs = options.staleRunMs ?? 2 * 3600_000;
   return {
-    async beginSyncRun(input: { runId: string; accountKey: string; kind: 'sync' | 'backfill' }): Promise<BeginRunResult> {
-      const { runId, accountKey, kind } = input;
-      if (kind === 'sync') await releaseDeadHolder(deps, accountKey, runId, staleMs);
+    async beginSyncRun(input: { runId: string; accountId: string; kind: 'sync' | 'backfill' }): Promise<BeginRunResult> {
+      const { runId, accountId, kind } = input;
+      if (kind === 'sync') await releaseDeadHolder(deps, accountId, runId, staleMs);
       const inserted = await insertRun(deps.pool, input);
-      const watermarks = await lastWatermarks(deps.pool, accountKey);
+      const watermarks = await lastWatermarks(deps.pool, accountId);
       if (inserted || (await runStatus(deps.pool, runId)) === 'running') return { started: true, watermarks };
-      countSyncRun(accountKey, kind, 'skipped');
-      const holder = await runningSync(deps.pool, accountKey, runId, staleMs);
+      countSyncRun(accountId, kind, 'skipped');
+      const holder = await runningSync(deps.pool, accountId, runId, staleMs);
       return { started: false, heldBy: holder?.run_id, watermarks };
     },
 
@@ -51,8 +51,8 @@ export function runActivities(deps: ActivityDeps, options: { staleRunMs?: number
  * is not, the account is released at once. Only when Temporal cannot be asked does the
  * old rule apply: no progress for staleMs.
  */
-async function releaseDeadHolder(deps: ActivityDeps, accountKey: string, runId: string, staleMs: number): Promise<void> {
-  const holder = await runningSync(deps.pool, accountKey, runId, staleMs);
+async function releaseDeadHolder(deps: ActivityDeps, accountId: string, runId: string, staleMs: number): Promise<void> {
+  const holder = await runningSync(deps.pool, accountId, runId, staleMs);
   if (!holder) return;
   const state = deps.temporal ? await workflowRunState(deps.temporal, holder.run_id) : 'unknown';
   if (state === 'open' || (state === 'unknown' && !holder.stale)) return;

@@ -9,7 +9,7 @@ import { pageWriter, requireRc, type ActivityDeps } from './deps';
 import { withFailureMapping } from './failures';
 
 export interface SnapshotInput {
-  accountKey: string;
+  accountId: string;
   runId: string;
   stream: 'extensions' | 'directory';
 }
@@ -30,7 +30,7 @@ export function snapshotActivities(deps: ActivityDeps) {
   return {
     async snapshotList(input: SnapshotInput): Promise<SnapshotResult> {
       return withFailureMapping(async () => {
-        const { accountKey: accountId, runId, stream } = input;
+        const { accountId, runId, stream } = input;
         await beginSnapshot(deps.pool, { runId, accountId, stream });
         const key = { accountId, stream, scope: runId };
         const cursor = await readCheckpoint<PageCursor>(deps.pool, key);

@@ -108,7 +108,7 @@ export async function runDemo(o: DemoOptions): Promise<DemoHandle> {
     const backfill = await client.workflow.start(backfillWorkflow, {
       taskQueue,
       workflowId: `demo-backfill-${Date.now()}`,
-      args: [{ accountKey: ACCOUNT, from, to, streams: ['call_log', 'messages'] }],
+      args: [{ accountId: ACCOUNT, from, to, streams: ['call_log', 'messages'] }],
     });
     await followWorkflow(client, backfill);
 
@@ -123,7 +123,7 @@ export async function runDemo(o: DemoOptions): Promise<DemoHandle> {
       }
       sim.clock.advance(SYNC_STEP);
       o.log(`Sync ${i}/${o.syncs} (simulated time ${simNow().toISOString()}):`);
-      const handle = await client.workflow.start(accountSyncWorkflow, { taskQueue, workflowId: `demo-sync-${i}-${Date.now()}`, args: [{ accountKey: ACCOUNT }] });
+      const handle = await client.workflow.start(accountSyncWorkflow, { taskQueue, workflowId: `demo-sync-${i}-${Date.now()}`, args: [{ accountId: ACCOUNT }] });
       await followWorkflow(client, handle);
     }
     // From here on the account lives in real time, so a sync started from the CLI sees a

@@ -14,11 +14,11 @@ export interface Watermarks {
 }
 
 /** Inserts the run as running; false when the account's one sync slot is taken (or the run exists). */
-export async function insertRun(db: Db, run: { runId: string; accountKey: string; kind: 'sync' | 'backfill' }): Promise<boolean> {
+export async function insertRun(db: Db, run: { runId: string; accountId: string; kind: 'sync' | 'backfill' }): Promise<boolean> {
   const inserted = await db.query(
     `INSERT INTO ringcentral.sync_run (run_id, account_id, kind, status) VALUES ($1, $2, $3, 'running')
      ON CONFLICT DO NOTHING RETURNING run_id`,
-    [run.runId, run.accountKey, run.kind],
+    [run.runId, run.accountId, run.kind],
   );
   return Boolean(inserted.rowCount);
 }
@@ -29,11 +29,11 @@ export async function runStatus(db: Db, runId: string): Promise<string | undefin
 }
 
 /** The running sync of the account other than `exceptRunId`, and whether it made no progress for staleMs. */
-export async function runningSync(db: Db, accountKey: string, exceptRunId: string, staleMs: number): Promise<{ run_id: string; stale: boolean } | undefined> {
+export async function runningSync(db: Db, accountId: string, exceptRunId: string, staleMs: number): Promise<{ run_id: string; stale: boolean } | undefined> {
   const { rows } = await db.query<{ run_id: string; stale: boolean }>(
     `SELECT run_id, progress_at < now() - make_interval(secs => $3 / 1000.0) AS stale FROM ringcentral.sync_run
       WHERE account_id = $1 AND kind = 'sync' AND status = 'running' AND run_id <> $2`,
-    [accountKey, exceptRunId, staleMs],
+    [accountId, exceptRunId, staleMs],
   );
   return rows[0];
 }
@@ -67,18 +67,18 @@ export async function finishRun(
  * watermark (or no sync ran yet), the next sync continues from the range's end (never past the
  * time the backfill finished) instead of starting over.
  */
-export async function lastWatermarks(db: Db, accountKey: string): Promise<Watermarks> {
+export async function lastWatermarks(db: Db, accountId: string): Promise<Watermarks> {
   const { rows } = await db.query<{ watermarks: Watermarks; finished: Date }>(
     `SELECT watermarks, finished_at AS finished FROM ringcentral.sync_run
       WHERE account_id = $1 AND kind = 'sync' AND status = 'succeeded' ORDER BY finished_at DESC LIMIT 1`,
-    [accountKey],
+    [accountId],
   );
   const sync: Watermarks = rows[0]?.watermarks ?? {};
   const backfill = await db.query<{ from: string; reach: Date }>(
     `SELECT watermarks->>'callLogFrom' AS from, least((watermarks->>'callLog')::timestamptz, finished_at) AS reach FROM ringcentral.sync_run
       WHERE account_id = $1 AND kind = 'backfill' AND status = 'succeeded' AND watermarks ? 'callLogFrom'
         AND finished_at > coalesce($2, '-infinity'::timestamptz) ORDER BY reach DESC LIMIT 1`,
-    [accountKey, rows[0]?.finished ?? null],
+    [accountId, rows[0]?.finished ?? null],
   );
   const b = backfill.rows[0];
   if (!b) return sync;

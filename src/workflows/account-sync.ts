@@ -15,9 +15,10 @@ import { messageFanOutWorkflow, messagePlanCounts, skippedMailboxes, skippedMail
 import { childSearchAttributes } from './search-attributes';
 import { syncRunId, withSyncRun } from './sync-run';
 import { DAY, laterOf, MINUTE, minusMs } from './windows';
+import { withAccountId } from './legacy-input';
 
 export interface AccountSyncInput {
-  accountKey: string;
+  accountId: string;
   /** First sync only: how far back to start. Default 1 day; use a backfill for more. */
   initialLookbackMs?: number;
   /** Calls appear after they end and change for a while: stay this far behind "now". Default 5 min. */
@@ -52,7 +53,8 @@ export interface AccountSyncResult extends SyncProgress {
 
 export const syncProgress = defineQuery<SyncProgress>('progress');
 
-export async function accountSyncWorkflow(input: AccountSyncInput): Promise<AccountSyncResult> {
+export async function accountSyncWorkflow(raw: AccountSyncInput): Promise<AccountSyncResult> {
+  const input = withAccountId(raw);
   const info = workflowInfo();
   const runId = syncRunId();
   const progress: SyncProgress = { phase: 'starting', runId, counts: {} };
@@ -63,10 +65,10 @@ export async function accountSyncWorkflow(input: AccountSyncInput): Promise<Acco
   };
 
   const run = await withSyncRun(
-    { runId, accountKey: input.accountKey, kind: 'sync' },
+    { runId, accountId: input.accountId, kind: 'sync' },
     async (watermarks) => {
       enter('snapshot');
-      const extensions = await extraction.snapshotList({ accountKey: input.accountKey, runId, stream: 'extensions' });
+      const extensions = await extraction.snapshotList({ accountId: input.accountId, runId, stream: 'extensions' });
       progress.counts.extensions = extensions.records;
       const now = extensions.serverTime;
       const initialFrom = minusMs(now, input.initialLookbackMs ?? DAY);
@@ -78,7 +80,7 @@ export async function accountSyncWorkflow(input: AccountSyncInput): Promise<Acco
 
       // Which mailboxes this sync reads, within its Light budget (histories from before plans read every one).
       const plan = patched('message-budget')
-        ? await bookkeeping.planMessageSync({ accountKey: input.accountKey, runId, intervalMs: input.scheduleIntervalMs ?? 15 * MINUTE })
+        ? await bookkeeping.planMessageSync({ accountId: input.accountId, runId, intervalMs: input.scheduleIntervalMs ?? 15 * MINUTE })
         : undefined;
       if (plan) Object.assign(progress.counts, messagePlanCounts(plan));
       if (plan?.warning) {
@@ -89,7 +91,7 @@ export async function accountSyncWorkflow(input: AccountSyncInput): Promise<Acco
       enter('extracting');
       progress.messagesChildId = `${info.workflowId}/messages`;
       const [directory, calls, messages] = await Promise.all([
-        extraction.snapshotList({ accountKey: input.accountKey, runId, stream: 'directory' }),
+        extraction.snapshotList({ accountId: input.accountId, runId, stream: 'directory' }),
         syncCallLog(callLogPlan(input, { from: callLogFrom, to: callLogTo }, runId), {
           before: (window) => (progress.window = window),
           after: (counts) => void (progress.counts.callLogRecords = counts.records),
@@ -99,7 +101,7 @@ export async function accountSyncWorkflow(input: AccountSyncInput): Promise<Acco
           staticSummary: 'Message stores of every mailbox (sync)',
           ...childSearchAttributes('messages', ['messages']),
           args: [
-            { accountKey: input.accountKey, snapshotRunId: runId, window: { from: messagesFrom, to: now }, mode: 'sync', selected: Boolean(plan), concurrency: input.messageConcurrency },
+            { accountId: input.accountId, snapshotRunId: runId, window: { from: messagesFrom, to: now }, mode: 'sync', selected: Boolean(plan), concurrency: input.messageConcurrency },
           ],
         }),
       ]);
@@ -122,7 +124,7 @@ export async function accountSyncWorkflow(input: AccountSyncInput): Promise<Acco
       const warnings = [plan?.warning, skippedMailboxesWarning(messages)].filter((w): w is string => Boolean(w));
 
       enter('merging');
-      const merged = await bookkeeping.mergeExtensionDimension({ accountKey: input.accountKey, runId });
+      const merged = await bookkeeping.mergeExtensionDimension({ accountId: input.accountId, runId });
       Object.assign(progress.counts, { dimensionInserted: merged.inserted, dimensionClosed: merged.closed, dimensionDeleted: merged.deleted });
       return { value: warnings, counts: progress.counts, watermarks: { callLog: callLogTo, messages: now } };
     },
@@ -138,6 +140,6 @@ export async function accountSyncWorkflow(input: AccountSyncInput): Promise<Acco
 
 /** The call log's plan: call-log-sync, except in runs started before it (they replay their day windows). */
 function callLogPlan(input: AccountSyncInput, frame: { from: string; to: string }, runId: string): Parameters<typeof syncCallLog>[0] {
-  if (patched('call-log-sync')) return { accountKey: input.accountKey, frame, windowMs: input.windowMs, runId };
-  return { accountKey: input.accountKey, frame, windowMs: input.windowMs ?? DAY, runId, lookBackOnly: true };
+  if (patched('call-log-sync')) return { accountId: input.accountId, frame, windowMs: input.windowMs, runId };
+  return { accountId: input.accountId, frame, windowMs: input.windowMs ?? DAY, runId, lookBackOnly: true };
 }

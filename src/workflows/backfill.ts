@@ -15,12 +15,13 @@ import { messageFanOutWorkflow, skippedMailboxes, skippedMailboxesWarning, type 
 import { childSearchAttributes } from './search-attributes';
 import { syncRunId, withSyncRun } from './sync-run';
 import { windowsOf } from './windows';
+import { withAccountId } from './legacy-input';
 
 export const BACKFILL_STREAMS = ['call_log', 'messages'] as const;
 export type BackfillStream = (typeof BACKFILL_STREAMS)[number];
 
 export interface BackfillInput {
-  accountKey: string;
+  accountId: string;
   from: string;
   to: string;
   streams: BackfillStream[];
@@ -40,7 +41,8 @@ export interface BackfillProgress {
 
 export const backfillProgress = defineQuery<BackfillProgress>('progress');
 
-export async function backfillWorkflow(input: BackfillInput): Promise<{ callLog?: CallLogBackfillState; messages?: MessageFanOutState; warnings?: string[] }> {
+export async function backfillWorkflow(raw: BackfillInput): Promise<{ callLog?: CallLogBackfillState; messages?: MessageFanOutState; warnings?: string[] }> {
+  const input = withAccountId(raw);
   if (!(Date.parse(input.from) < Date.parse(input.to))) {
     throw ApplicationFailure.nonRetryable(`Backfill range is empty or reversed: ${input.from} .. ${input.to}`, 'InvalidInput');
   }
@@ -51,10 +53,10 @@ export async function backfillWorkflow(input: BackfillInput): Promise<{ callLog?
   setCurrentDetails(`backfill ${input.from} .. ${input.to} (${input.streams.join(', ')})`);
 
   const run = await withSyncRun(
-    { runId, accountKey: input.accountKey, kind: 'backfill' },
+    { runId, accountId: input.accountId, kind: 'backfill' },
     async () => {
       const wantMessages = input.streams.includes('messages');
-      const listed = wantMessages ? await extraction.snapshotList({ accountKey: input.accountKey, runId, stream: 'extensions' }) : undefined;
+      const listed = wantMessages ? await extraction.snapshotList({ accountId: input.accountId, runId, stream: 'extensions' }) : undefined;
       progress.phase = 'extracting';
       progress.callLogWorkflowId = input.streams.includes('call_log') ? `${info.workflowId}/call-log` : undefined;
       progress.messagesWorkflowId = wantMessages ? `${info.workflowId}/messages` : undefined;
@@ -64,7 +66,7 @@ export async function backfillWorkflow(input: BackfillInput): Promise<{ callLog?
               workflowId: progress.callLogWorkflowId,
               staticSummary: 'Call log, window by window (backfill)',
               ...childSearchAttributes('call_log', ['call_log']),
-              args: [{ accountKey: input.accountKey, from: input.from, to: input.to, windowMs: input.windowMs, maxHistoryEvents: input.maxHistoryEvents }],
+              args: [{ accountId: input.accountId, from: input.from, to: input.to, windowMs: input.windowMs, maxHistoryEvents: input.maxHistoryEvents }],
             })
           : undefined,
         progress.messagesWorkflowId
@@ -74,7 +76,7 @@ export async function backfillWorkflow(input: BackfillInput): Promise<{ callLog?
               ...childSearchAttributes('messages', ['messages']),
               args: [
                 {
-                  accountKey: input.accountKey,
+                  accountId: input.accountId,
                   snapshotRunId: runId,
                   window: { from: input.from, to: input.to },
                   mode: 'backfill',
@@ -106,7 +108,7 @@ export async function backfillWorkflow(input: BackfillInput): Promise<{ callLog?
 }
 
 export interface CallLogBackfillInput {
-  accountKey: string;
+  accountId: string;
   from: string;
   to: string;
   windowMs?: number;
@@ -121,12 +123,13 @@ export interface CallLogBackfillState extends WindowWalk {
 
 export const callLogBackfillProgress = defineQuery<CallLogBackfillState>('progress');
 
-export async function callLogBackfillWorkflow(input: CallLogBackfillInput): Promise<CallLogBackfillState> {
+export async function callLogBackfillWorkflow(raw: CallLogBackfillInput): Promise<CallLogBackfillState> {
+  const input = withAccountId(raw);
   // Windows are recomputed from the input on every run: only the index travels in state.
   const windows = windowsOf({ from: input.from, to: input.to }, input.windowMs);
   const state: CallLogBackfillState = input.state ?? { nextIndex: 0, windows: windows.length, pages: 0, records: 0, written: 0 };
   setHandler(callLogBackfillProgress, () => state);
-  await walkCallLogWindows({ accountKey: input.accountKey, windows, keepDoneMarker: true }, state, {
+  await walkCallLogWindows({ accountId: input.accountId, windows, keepDoneMarker: true }, state, {
     before: (window) => {
       state.current = window;
       setCurrentDetails(`call log window ${state.nextIndex + 1}/${windows.length}: ${window.from} .. ${window.to} · ${state.records} records`);

@@ -21,14 +21,14 @@ export function newWindowWalk(): WindowWalk {
  * continue as new, carrying `walk`).
  */
 export async function walkCallLogWindows(
-  plan: { accountKey: string; windows: Window[]; keepDoneMarker: boolean; runId?: string },
+  plan: { accountId: string; windows: Window[]; keepDoneMarker: boolean; runId?: string },
   walk: WindowWalk,
   hooks: { before?: (window: Window) => void; after?: () => void | Promise<void> } = {},
 ): Promise<WindowWalk> {
   while (walk.nextIndex < plan.windows.length) {
     const window = plan.windows[walk.nextIndex];
     hooks.before?.(window);
-    const r = await extraction.syncCallLogWindow({ accountKey: plan.accountKey, window, keepDoneMarker: plan.keepDoneMarker, runId: plan.runId });
+    const r = await extraction.syncCallLogWindow({ accountId: plan.accountId, window, keepDoneMarker: plan.keepDoneMarker, runId: plan.runId });
     walk.pages += r.pages;
     walk.records += r.records;
     walk.written += r.written;
@@ -45,17 +45,17 @@ export async function walkCallLogWindows(
  * started before call-log-sync on their look-back windows (replay).
  */
 export async function syncCallLog(
-  plan: { accountKey: string; frame: Window; windowMs?: number; runId: string; lookBackOnly?: boolean },
+  plan: { accountId: string; frame: Window; windowMs?: number; runId: string; lookBackOnly?: boolean },
   hooks: { before?: (window: Window) => void; after?: (counts: StreamCounts) => void } = {},
 ): Promise<StreamCounts & { via: CallLogChanges['via'] | 'look-back' }> {
-  const changes = plan.lookBackOnly ? undefined : await extraction.syncCallLogChanges({ accountKey: plan.accountKey, frame: plan.frame, runId: plan.runId });
+  const changes = plan.lookBackOnly ? undefined : await extraction.syncCallLogChanges({ accountId: plan.accountId, frame: plan.frame, runId: plan.runId });
   if (changes && changes.via !== 'refused') {
     if (changes.window) hooks.before?.(changes.window);
     hooks.after?.(changes);
     return changes;
   }
   const walk = newWindowWalk();
-  await walkCallLogWindows({ accountKey: plan.accountKey, windows: windowsOf(plan.frame, plan.windowMs), keepDoneMarker: false, runId: plan.runId }, walk, {
+  await walkCallLogWindows({ accountId: plan.accountId, windows: windowsOf(plan.frame, plan.windowMs), keepDoneMarker: false, runId: plan.runId }, walk, {
     before: hooks.before,
     after: () => hooks.after?.(walk),
   });

@@ -8,9 +8,10 @@ import type { MessagePlan } from '../activities/message-budget';
 import type { Window } from '../streams/endpoints';
 import { bookkeeping, extraction } from './activity-options';
 import { historyFull } from './history';
+import { withAccountId } from './legacy-input';
 
 export interface MessageFanOutInput {
-  accountKey: string;
+  accountId: string;
   /** The run whose extension snapshot lists the extensions. */
   snapshotRunId: string;
   window: Window;
@@ -69,7 +70,8 @@ export function messagePlanCounts(plan: Omit<MessagePlan, 'picks' | 'warning'>):
 
 export const messageFanOutProgress = defineQuery<MessageFanOutState & { inFlight: number }>('progress');
 
-export async function messageFanOutWorkflow(input: MessageFanOutInput): Promise<MessageFanOutState> {
+export async function messageFanOutWorkflow(raw: MessageFanOutInput): Promise<MessageFanOutState> {
+  const input = withAccountId(raw);
   const state: MessageFanOutState = input.state ?? { afterId: 0, extensions: 0, records: 0, written: 0, gone: 0, refused: 0 };
   const concurrency = input.concurrency ?? 8;
   const inFlight = new Set<Promise<void>>();
@@ -81,7 +83,7 @@ export async function messageFanOutWorkflow(input: MessageFanOutInput): Promise<
     for (const extensionId of ids) {
       if (inFlight.size >= concurrency) await Promise.race(inFlight);
       const task = extraction
-        .syncExtensionMessages({ accountKey: input.accountKey, extensionId, window: input.window, mode: input.mode, asOf: input.asOf })
+        .syncExtensionMessages({ accountId: input.accountId, extensionId, window: input.window, mode: input.mode, asOf: input.asOf })
         .then((r) => {
           state.extensions += 1;
           state.records += r.records;

@@ -33,7 +33,7 @@ type ResultOf<K extends Kind, T> = K extends 'sync' ? SyncRunResult<T> : { start
  * when cancelled, and the error is rethrown.
  */
 export async function withSyncRun<K extends Kind, T>(
-  run: { runId: string; accountKey: string; kind: K },
+  run: { runId: string; accountId: string; kind: K },
   work: (watermarks: Watermarks) => Promise<SyncRunWork<T>>,
   countsSoFar: () => Record<string, number>,
 ): Promise<ResultOf<K, T>> {

@@ -27,9 +27,9 @@ describe('dbt package', () => {
     await client.workflow.execute(backfillWorkflow, {
       taskQueue,
       workflowId: `dbt-backfill-${taskQueue}`,
-      args: [{ accountKey: ACCOUNT, from: new Date(backfillFrom).toISOString(), to: new Date(backfillTo).toISOString(), streams: ['call_log', 'messages'] }],
+      args: [{ accountId: ACCOUNT, from: new Date(backfillFrom).toISOString(), to: new Date(backfillTo).toISOString(), streams: ['call_log', 'messages'] }],
     });
-    const sync = (n: number) => client.workflow.execute(accountSyncWorkflow, { taskQueue, workflowId: `dbt-sync-${n}-${taskQueue}`, args: [{ accountKey: ACCOUNT }] });
+    const sync = (n: number) => client.workflow.execute(accountSyncWorkflow, { taskQueue, workflowId: `dbt-sync-${n}-${taskQueue}`, args: [{ accountId: ACCOUNT }] });
     await sync(1);
     const recycled = sim.events.recycleScenario();
     sim.clock.advance(6 * HOUR);

@@ -20,7 +20,7 @@ describe('call log request plan', () => {
   const heavyCallLog = () => stack.sim.requestLog().filter((r) => r.group === 'Heavy' && r.status === 200);
   const sync = async (name: string) => {
     stack.sim.resetStats();
-    return stack.client.workflow.execute(accountSyncWorkflow, { taskQueue: stack.taskQueue, workflowId: `${name}-${stack.taskQueue}`, args: [{ accountKey: ACCOUNT }] });
+    return stack.client.workflow.execute(accountSyncWorkflow, { taskQueue: stack.taskQueue, workflowId: `${name}-${stack.taskQueue}`, args: [{ accountId: ACCOUNT }] });
   };
 
   it('a backfill pages its range at about one Heavy request per 1,000 records and lands the ground truth', async () => {
@@ -31,7 +31,7 @@ describe('call log request plan', () => {
     const result = await stack.client.workflow.execute(backfillWorkflow, {
       taskQueue: stack.taskQueue,
       workflowId: `plan-backfill-${stack.taskQueue}`,
-      args: [{ accountKey: ACCOUNT, from, to, streams: ['call_log'] }],
+      args: [{ accountId: ACCOUNT, from, to, streams: ['call_log'] }],
     });
     const records = await expectCallLogEqualsTruth(stack, from, to, 'records');
     expect(records).toBeGreaterThan(3_000); // several pages, so the ratio means something

@@ -26,7 +26,7 @@ describe('chaos: storm and revoked tokens during a sync, three workers', () => {
     const handle = await stack.client.workflow.start(accountSyncWorkflow, {
       taskQueue: stack.taskQueue,
       workflowId: `storm-${stack.taskQueue}`,
-      args: [{ accountKey: ACCOUNT, initialLookbackMs: 2 * DAY, windowMs: DAY / 2, messageConcurrency: 6 }],
+      args: [{ accountId: ACCOUNT, initialLookbackMs: 2 * DAY, windowMs: DAY / 2, messageConcurrency: 6 }],
     });
     // Mid-run: once the extraction is under way, every live session is revoked at once
     // (as when an admin revokes the app's sessions); each worker must log in again.

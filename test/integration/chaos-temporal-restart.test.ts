@@ -46,7 +46,7 @@ describe('chaos: Temporal server restart mid-backfill', () => {
     await client.workflow.start(backfillWorkflow, {
       taskQueue: stack.taskQueue,
       workflowId,
-      args: [{ accountKey: ACCOUNT, from, to, streams: ['call_log'], windowMs: 24 * HOUR }],
+      args: [{ accountId: ACCOUNT, from, to, streams: ['call_log'], windowMs: 24 * HOUR }],
     });
     const pages = () => stack.sim.requestLog().filter((r) => r.path.includes('/call-log') && r.status === 200).length;
     const deadline = Date.now() + 90_000;

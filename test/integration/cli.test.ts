@@ -106,7 +106,7 @@ describe('rcsync CLI', () => {
     process.env.TEMPORAL_TASK_QUEUE = queue;
     const { client, connection } = await temporalClient();
     const workflowId = `quoted-queue-${Date.now()}`;
-    const handle = await client.workflow.start('accountSyncWorkflow', { taskQueue: queue, workflowId, args: [{ accountKey: 'default' }] });
+    const handle = await client.workflow.start('accountSyncWorkflow', { taskQueue: queue, workflowId, args: [{ accountId: 'default' }] });
     try {
       // Visibility is eventually consistent: the run appears within seconds.
       await vi.waitFor(async () => {
@@ -124,7 +124,7 @@ describe('rcsync CLI', () => {
   it('status --wait of a run nobody polls for says so within seconds, exit 2', async () => {
     const { client, connection } = await temporalClient();
     const workflowId = `unpolled-${Date.now()}`;
-    const handle = await client.workflow.start('accountSyncWorkflow', { taskQueue: 'cli-test-queue', workflowId, args: [{ accountKey: 'default' }] });
+    const handle = await client.workflow.start('accountSyncWorkflow', { taskQueue: 'cli-test-queue', workflowId, args: [{ accountId: 'default' }] });
     try {
       const started = Date.now();
       expect(await run(['status', workflowId, '--wait'])).toBe(2);

@@ -57,7 +57,7 @@ describe('counts that add up', () => {
         const handle = await stack.client.workflow.start(backfillWorkflow, {
           taskQueue: stack.taskQueue,
           workflowId: `counts-backfill-${day}-${stack.taskQueue}`,
-          args: [{ accountKey: ACCOUNT, from, to, streams: ['call_log', 'messages'], windowMs: DAY }],
+          args: [{ accountId: ACCOUNT, from, to, streams: ['call_log', 'messages'], windowMs: DAY }],
         });
         const result = await handle.result();
         stack.sim.faults.clear();
@@ -98,7 +98,7 @@ describe('counts that add up', () => {
     const handle = await stack.client.workflow.start(accountSyncWorkflow, {
       taskQueue: stack.taskQueue,
       workflowId: `counts-sync-${stack.taskQueue}`,
-      args: [{ accountKey: ACCOUNT, windowMs: 2 * DAY }],
+      args: [{ accountId: ACCOUNT, windowMs: 2 * DAY }],
     });
     const result = await handle.result();
     stack.sim.faults.clear();
@@ -125,7 +125,7 @@ describe('counts that add up', () => {
     const deps = { pool: stack.db.pool, rc: new RingCentralClients(accountsFor(stack.sim), { governor: new RateGovernor(stack.db.pool) }), settings: { maxPageSize: 25 } };
     const { syncCallLogWindow } = callLogActivities(deps);
     const now = stack.sim.clock.now();
-    const input = { accountKey: ACCOUNT, window: { from: iso(now - 6.5 * DAY), to: iso(now - 6 * DAY) }, keepDoneMarker: false };
+    const input = { accountId: ACCOUNT, window: { from: iso(now - 6.5 * DAY), to: iso(now - 6 * DAY) }, keepDoneMarker: false };
     const attempt = (activityId: string) => new MockActivityEnvironment({ activityId, workflowExecution: { workflowId: 'counts-tail', runId: 'run-1' } });
     const first: StreamCounts = await attempt('1').run(syncCallLogWindow, input);
     expect(first.written).toBeGreaterThan(25);

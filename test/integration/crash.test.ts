@@ -35,7 +35,7 @@ describe('crash recovery', () => {
     const handle = await stack.client.workflow.start(backfillWorkflow, {
       taskQueue: stack.taskQueue,
       workflowId: `crash-${stack.taskQueue}`,
-      args: [{ accountKey: ACCOUNT, from, to, streams: ['call_log'], windowMs: 24 * HOUR }],
+      args: [{ accountId: ACCOUNT, from, to, streams: ['call_log'], windowMs: 24 * HOUR }],
     });
     const callLogPages = () => stack.sim.requestLog().filter((r) => r.path.includes('/call-log') && r.status === 200).length;
     const deadline = Date.now() + 90_000;
@@ -61,7 +61,7 @@ describe('crash recovery', () => {
     const first = spawnWorkerProcess(env);
     workers.push(first);
     const syncNow = (name: string) =>
-      stack.client.workflow.start(accountSyncWorkflow, { taskQueue: stack.taskQueue, workflowId: `${name}-${stack.taskQueue}`, args: [{ accountKey: ACCOUNT }] });
+      stack.client.workflow.start(accountSyncWorkflow, { taskQueue: stack.taskQueue, workflowId: `${name}-${stack.taskQueue}`, args: [{ accountId: ACCOUNT }] });
     const firstSync = await (await syncNow('crash-fsync')).result();
     // Three days of changes: several ISync responses of 250.
     stack.sim.clock.advance(72 * HOUR);

@@ -43,7 +43,7 @@ describe('extraction of all four APIs', () => {
     await stack.client.workflow.execute(backfillWorkflow, {
       taskQueue: stack.taskQueue,
       workflowId: `backfill-${stack.taskQueue}`,
-      args: [{ accountKey: ACCOUNT, from, to, streams: ['call_log', 'messages'], windowMs: 12 * HOUR }],
+      args: [{ accountId: ACCOUNT, from, to, streams: ['call_log', 'messages'], windowMs: 12 * HOUR }],
     });
     const pages = stack.sim.requestLog().filter((r) => r.status === 200 && /call-log|message-store|extension|directory/.test(r.path)).length;
     expect(pages).toBeGreaterThan(200);
@@ -62,7 +62,7 @@ describe('extraction of all four APIs', () => {
     await stack.client.workflow.execute(backfillWorkflow, {
       taskQueue: stack.taskQueue,
       workflowId: `backfill-again-${stack.taskQueue}`,
-      args: [{ accountKey: ACCOUNT, from, to, streams: ['call_log'], windowMs: 12 * HOUR }],
+      args: [{ accountId: ACCOUNT, from, to, streams: ['call_log'], windowMs: 12 * HOUR }],
     });
     expect(stack.sim.requestLog().filter((r) => r.path.includes('call-log'))).toEqual([]);
     const after = await stack.db.pool.query('SELECT id, last_synced_at FROM ringcentral.call_log_record ORDER BY id');
@@ -71,10 +71,10 @@ describe('extraction of all four APIs', () => {
 
   it('incremental syncs pick up new calls and records changed after first sight', async () => {
     stack.sim.clock.advance(3 * HOUR);
-    const first = await stack.client.workflow.execute(accountSyncWorkflow, { taskQueue: stack.taskQueue, workflowId: `sync-1-${stack.taskQueue}`, args: [{ accountKey: ACCOUNT }] });
+    const first = await stack.client.workflow.execute(accountSyncWorkflow, { taskQueue: stack.taskQueue, workflowId: `sync-1-${stack.taskQueue}`, args: [{ accountId: ACCOUNT }] });
     expect(first.phase).toBe('done');
     stack.sim.clock.advance(2 * HOUR);
-    const second = await stack.client.workflow.execute(accountSyncWorkflow, { taskQueue: stack.taskQueue, workflowId: `sync-2-${stack.taskQueue}`, args: [{ accountKey: ACCOUNT }] });
+    const second = await stack.client.workflow.execute(accountSyncWorkflow, { taskQueue: stack.taskQueue, workflowId: `sync-2-${stack.taskQueue}`, args: [{ accountId: ACCOUNT }] });
     expect(second.phase).toBe('done');
     const { rows } = await stack.db.pool.query(`SELECT watermarks FROM ringcentral.sync_run WHERE kind = 'sync' AND status = 'succeeded' ORDER BY finished_at DESC LIMIT 1`);
     const watermark = rows[0].watermarks.callLog as string;

@@ -34,7 +34,7 @@ describe('message syncs within a budget, after a backfill', () => {
     stack.client.workflow.execute(accountSyncWorkflow, {
       taskQueue: stack.taskQueue,
       workflowId: `budget-${++runs}-${stack.taskQueue}`,
-      args: [{ accountKey: ACCOUNT, scheduleIntervalMs: INTERVAL }],
+      args: [{ accountId: ACCOUNT, scheduleIntervalMs: INTERVAL }],
     });
   const requests = () => stack.sim.requestLog().filter((r) => r.status !== 429);
   const light = () => requests().filter((r) => r.group === 'Light');
@@ -55,7 +55,7 @@ describe('message syncs within a budget, after a backfill', () => {
     await stack.client.workflow.execute(backfillWorkflow, {
       taskQueue: stack.taskQueue,
       workflowId: `budget-backfill-${stack.taskQueue}`,
-      args: [{ accountKey: ACCOUNT, from: new Date(start - 24 * HOUR).toISOString(), to: new Date(start).toISOString(), streams: ['call_log', 'messages'] }],
+      args: [{ accountId: ACCOUNT, from: new Date(start - 24 * HOUR).toISOString(), to: new Date(start).toISOString(), streams: ['call_log', 'messages'] }],
     });
     const mailboxes = await listedMailboxes(stack);
     expect(mailboxes.length).toBeGreaterThan(200);
@@ -148,7 +148,7 @@ describe('message syncs within a budget, after a backfill', () => {
       const limit = await budget();
       stack.sim.clock.advance(INTERVAL);
       stack.sim.resetStats();
-      const result = await stack.client.workflow.execute(accountSyncWorkflow, { taskQueue, workflowId: `budget-small-${taskQueue}`, args: [{ accountKey: ACCOUNT, scheduleIntervalMs: INTERVAL }] });
+      const result = await stack.client.workflow.execute(accountSyncWorkflow, { taskQueue, workflowId: `budget-small-${taskQueue}`, args: [{ accountId: ACCOUNT, scheduleIntervalMs: INTERVAL }] });
       const warning = (result.warnings ?? []).find((w) => w.startsWith('message plan'));
       expect(warning).toMatch(/^message plan: 300 mailboxes cannot all be reconciled every 0.25 h: that needs \d+ Light requests per sync, the budget is 60; .* Fix: RCSYNC_MESSAGES_BUDGET_SHARE=[\d.]+ or RCSYNC_MESSAGES_RECONCILE_HOURS=\d+$/);
       expect(light().length).toBeLessThanOrEqual(limit);

@@ -17,7 +17,7 @@ describe('message store sync', () => {
   let syncs = 0;
 
   const sync = () =>
-    stack.client.workflow.execute(accountSyncWorkflow, { taskQueue: stack.taskQueue, workflowId: `msync-${++syncs}-${stack.taskQueue}`, args: [{ accountKey: ACCOUNT, initialLookbackMs: 3 * 24 * HOUR }] });
+    stack.client.workflow.execute(accountSyncWorkflow, { taskQueue: stack.taskQueue, workflowId: `msync-${++syncs}-${stack.taskQueue}`, args: [{ accountId: ACCOUNT, initialLookbackMs: 3 * 24 * HOUR }] });
 
   const expectMessagesMatchTruth = (from: number, except: number[] = []) => expectMessagesEqualTruth(stack, from, except);
 
@@ -114,7 +114,7 @@ describe('message-sync frames follow what the warehouse holds', () => {
   const stack = useSyncStack({ seed: 5, extensions: 8, days: 6, messagesPerExtensionPerDay: 20 }, { maxPageSize: 50 });
   let runs = 0;
   const sync = () =>
-    stack.client.workflow.execute(accountSyncWorkflow, { taskQueue: stack.taskQueue, workflowId: `frames-${++runs}-${stack.taskQueue}`, args: [{ accountKey: ACCOUNT, initialLookbackMs: 24 * HOUR }] });
+    stack.client.workflow.execute(accountSyncWorkflow, { taskQueue: stack.taskQueue, workflowId: `frames-${++runs}-${stack.taskQueue}`, args: [{ accountId: ACCOUNT, initialLookbackMs: 24 * HOUR }] });
 
   it('a backfill of older messages widens each frame, so their later changes arrive through ISync alone', async () => {
     const t0 = stack.sim.clock.now();
@@ -123,7 +123,7 @@ describe('message-sync frames follow what the warehouse holds', () => {
     await stack.client.workflow.execute(backfillWorkflow, {
       taskQueue: stack.taskQueue,
       workflowId: `frames-backfill-${stack.taskQueue}`,
-      args: [{ accountKey: ACCOUNT, from: new Date(t0 - 5 * 24 * HOUR).toISOString(), to: new Date(t0 - 24 * HOUR).toISOString(), streams: ['messages'] }],
+      args: [{ accountId: ACCOUNT, from: new Date(t0 - 5 * 24 * HOUR).toISOString(), to: new Date(t0 - 24 * HOUR).toISOString(), streams: ['messages'] }],
     });
     // The backfill itself widened each frame (handing over to sync): the next sync only follows it.
     expect(stack.sim.requestLog().filter((r) => r.path.includes('syncType=ISync') && r.path.includes('dateFrom=')).length).toBe((await listedMailboxes(stack)).length);

@@ -52,10 +52,10 @@ describe('watching a worker: metrics and structured logs', () => {
     await stack.client.workflow.execute(backfillWorkflow, {
       taskQueue: stack.taskQueue,
       workflowId: `observed-backfill-${stack.taskQueue}`,
-      args: [{ accountKey: ACCOUNT, from: new Date(now - 24 * HOUR).toISOString(), to: new Date(now - 10 * 60_000).toISOString(), streams: ['call_log', 'messages'], windowMs: 6 * HOUR }],
+      args: [{ accountId: ACCOUNT, from: new Date(now - 24 * HOUR).toISOString(), to: new Date(now - 10 * 60_000).toISOString(), streams: ['call_log', 'messages'], windowMs: 6 * HOUR }],
     });
     stack.sim.clock.advance(HOUR);
-    const sync = await stack.client.workflow.execute(accountSyncWorkflow, { taskQueue: stack.taskQueue, workflowId: `observed-sync-${stack.taskQueue}`, args: [{ accountKey: ACCOUNT }] });
+    const sync = await stack.client.workflow.execute(accountSyncWorkflow, { taskQueue: stack.taskQueue, workflowId: `observed-sync-${stack.taskQueue}`, args: [{ accountId: ACCOUNT }] });
     expect(sync.phase).toBe('done');
     stack.sim.faults.clear();
   }, 300_000);

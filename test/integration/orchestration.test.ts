@@ -34,12 +34,12 @@ describe('orchestration', () => {
     expect((await cli(['schedule', 'create', '--account', ACCOUNT, '--every', '1h', '--jitter', '1s'])).code).toBe(0);
     // Its syncs know their interval, so their message stores spend a share of that interval's Light budget.
     const action = (await stack.client.schedule.getHandle(scheduleIdFor(ACCOUNT)).describe()).action;
-    expect(action.type === 'startWorkflow' && action.args).toEqual([{ accountKey: ACCOUNT, scheduleIntervalMs: 3_600_000 }]);
+    expect(action.type === 'startWorkflow' && action.args).toEqual([{ accountId: ACCOUNT, scheduleIntervalMs: 3_600_000 }]);
     const now = stack.sim.clock.now();
     const backfill = stack.client.workflow.execute(backfillWorkflow, {
       taskQueue: stack.taskQueue,
       workflowId: `backfill-close-${stack.taskQueue}`,
-      args: [{ accountKey: ACCOUNT, from: new Date(now - 3 * 24 * HOUR).toISOString(), to: new Date(now - HOUR).toISOString(), streams: ['call_log', 'messages'] }],
+      args: [{ accountId: ACCOUNT, from: new Date(now - 3 * 24 * HOUR).toISOString(), to: new Date(now - HOUR).toISOString(), streams: ['call_log', 'messages'] }],
     });
     expect((await cli(['schedule', 'trigger', '--account', ACCOUNT])).code).toBe(0);
     const manual = await cli(['sync', '--account', ACCOUNT, '--json']);
@@ -100,7 +100,7 @@ describe('orchestration', () => {
     const result = await stack.client.workflow.execute(backfillWorkflow, {
       taskQueue: stack.taskQueue,
       workflowId,
-      args: [{ accountKey: ACCOUNT, from, to, streams: ['call_log'], windowMs: 4 * HOUR, maxHistoryEvents: 100 }],
+      args: [{ accountId: ACCOUNT, from, to, streams: ['call_log'], windowMs: 4 * HOUR, maxHistoryEvents: 100 }],
     });
     expect(result.callLog!.windows).toBe(108);
     expect(result.callLog!.nextIndex).toBe(108);
@@ -120,7 +120,7 @@ describe('orchestration', () => {
     await stack.db.pool.query('DELETE FROM ringcentral.call_log_record WHERE start_time >= $1 AND start_time < $2', [from, to]);
     stack.sim.faults.add({ kind: 'slow', delayMs: 150, probability: 1, match: { path: /call-log/ } });
     stack.sim.resetStats();
-    const args: [Parameters<typeof backfillWorkflow>[0]] = [{ accountKey: ACCOUNT, from, to, streams: ['call_log'], windowMs: 2 * HOUR }];
+    const args: [Parameters<typeof backfillWorkflow>[0]] = [{ accountId: ACCOUNT, from, to, streams: ['call_log'], windowMs: 2 * HOUR }];
     const first = await stack.client.workflow.start(backfillWorkflow, { taskQueue: stack.taskQueue, workflowId: `cancel-${stack.taskQueue}`, args });
     while (stack.sim.requestLog().filter((r) => r.path.includes('call-log')).length < 6) await new Promise((r) => setTimeout(r, 50));
     await first.cancel();

@@ -91,7 +91,7 @@ describe('owner migrates, worker role only reads and writes rows', () => {
     const { client, taskQueue, close } = await testClient();
     try {
       testWorker = await startTestWorker(workerPool, sim, taskQueue);
-      const result = await client.workflow.execute(accountSyncWorkflow, { taskQueue, workflowId: uniqueName('priv_sync'), args: [{ accountKey: ACCOUNT }] });
+      const result = await client.workflow.execute(accountSyncWorkflow, { taskQueue, workflowId: uniqueName('priv_sync'), args: [{ accountId: ACCOUNT }] });
       expect(result.phase).toBe('done');
       const { rows } = await workerPool.query(`SELECT (SELECT count(*) FROM ringcentral.dim_extension WHERE account_id = $1)::int AS versions,
         (SELECT count(*) FROM ringcentral.call_log_record WHERE account_id = $1)::int AS calls`, [ACCOUNT]);

@@ -13,7 +13,7 @@ describe('a recycled extension number', () => {
   const stack = useSyncStack({ seed: 77, extensions: 8, days: 1, callsPerExtensionPerDay: 60 }, { maxPageSize: 200 });
   let n = 0;
 
-  const sync = () => stack.client.workflow.execute(accountSyncWorkflow, { taskQueue: stack.taskQueue, workflowId: `recycle-${++n}-${stack.taskQueue}`, args: [{ accountKey: ACCOUNT }] });
+  const sync = () => stack.client.workflow.execute(accountSyncWorkflow, { taskQueue: stack.taskQueue, workflowId: `recycle-${++n}-${stack.taskQueue}`, args: [{ accountId: ACCOUNT }] });
 
   it('attributes calls before the reassignment to A and after it to B', async () => {
     await sync();

@@ -36,7 +36,7 @@ describe('resilience of the extraction', () => {
     await stack.client.workflow.execute(backfillWorkflow, {
       taskQueue: stack.taskQueue,
       workflowId: `three-workers-${stack.taskQueue}`,
-      args: [{ accountKey: ACCOUNT, from, to, streams: ['call_log', 'messages'], windowMs: 4 * HOUR, messageConcurrency: 6 }],
+      args: [{ accountId: ACCOUNT, from, to, streams: ['call_log', 'messages'], windowMs: 4 * HOUR, messageConcurrency: 6 }],
     });
     stack.sim.faults.clear();
     const log = stack.sim.requestLog();
@@ -70,7 +70,7 @@ describe('resilience of the extraction', () => {
     await stack.client.workflow.execute(backfillWorkflow, {
       taskQueue: stack.taskQueue,
       workflowId: `revoked-${stack.taskQueue}`,
-      args: [{ accountKey: ACCOUNT, from: from.replace(/T.*/, 'T00:00:00.000Z'), to, streams: ['call_log'], windowMs: 3 * HOUR }],
+      args: [{ accountId: ACCOUNT, from: from.replace(/T.*/, 'T00:00:00.000Z'), to, streams: ['call_log'], windowMs: 3 * HOUR }],
     });
     expect(stack.sim.requestLog().some((r) => r.status === 401)).toBe(true);
     expect(stack.sim.auth.tokensIssued()).toBeGreaterThan(issued);
@@ -81,7 +81,7 @@ describe('resilience of the extraction', () => {
     const { from, to } = range();
     const started = Date.now();
     const err = await stack.client.workflow
-      .execute(backfillWorkflow, { taskQueue: stack.taskQueue, workflowId: `forbidden-${stack.taskQueue}`, args: [{ accountKey: ACCOUNT, from, to: new Date(Date.parse(to) - 1000).toISOString(), streams: ['call_log'] }] })
+      .execute(backfillWorkflow, { taskQueue: stack.taskQueue, workflowId: `forbidden-${stack.taskQueue}`, args: [{ accountId: ACCOUNT, from, to: new Date(Date.parse(to) - 1000).toISOString(), streams: ['call_log'] }] })
       .catch((e) => e);
     stack.sim.faults.clear();
     expect(err).toBeInstanceOf(WorkflowFailedError);

@@ -27,7 +27,7 @@ describe('run status after the end', () => {
     const handle = await stack.client.workflow.start(backfillWorkflow, {
       taskQueue: stack.taskQueue,
       workflowId: `progress-final-${Date.now()}`,
-      args: [{ accountKey: ACCOUNT, from: new Date(now - 40 * HOUR).toISOString(), to: new Date(now - HOUR).toISOString(), streams: ['call_log'], windowMs: 12 * HOUR }],
+      args: [{ accountId: ACCOUNT, from: new Date(now - 40 * HOUR).toISOString(), to: new Date(now - HOUR).toISOString(), streams: ['call_log'], windowMs: 12 * HOUR }],
     });
     const lines: string[] = [];
     const out = { isTTY: false, write: (chunk: string) => (lines.push(chunk.trimEnd()), true) } as unknown as NodeJS.WritableStream;
@@ -42,7 +42,7 @@ describe('run status after the end', () => {
   it('status of a failed run prints the failure and its cause, exit 1', async () => {
     // The worker knows only ACCOUNT: a sync of another account fails for good.
     const workflowId = `failing-sync-${Date.now()}`;
-    const handle = await stack.client.workflow.start(accountSyncWorkflow, { taskQueue: stack.taskQueue, workflowId, args: [{ accountKey: 'ghost' }] });
+    const handle = await stack.client.workflow.start(accountSyncWorkflow, { taskQueue: stack.taskQueue, workflowId, args: [{ accountId: 'ghost' }] });
     await expect(handle.result()).rejects.toThrow();
     expect(await run(['status', workflowId])).toBe(1);
     expect(errors).toHaveLength(1);

@@ -19,7 +19,7 @@ describe('the account sync slot', () => {
     const holder = await stack.client.workflow.start(accountSyncWorkflow, {
       taskQueue: stack.taskQueue,
       workflowId: `slot-holder-${stack.taskQueue}`,
-      args: [{ accountKey: ACCOUNT }],
+      args: [{ accountId: ACCOUNT }],
     });
     const holderRunId = `${holder.workflowId}/${holder.firstExecutionRunId}`;
     for (let i = 0; !(await runRow(holderRunId)) && i < 300; i++) await new Promise((r) => setTimeout(r, 100));
@@ -29,12 +29,12 @@ describe('the account sync slot', () => {
     const second = await stack.client.workflow.execute(accountSyncWorkflow, {
       taskQueue: stack.taskQueue,
       workflowId: `slot-second-${stack.taskQueue}`,
-      args: [{ accountKey: ACCOUNT }],
+      args: [{ accountId: ACCOUNT }],
     });
     expect(second).toMatchObject({ phase: 'skipped', heldBy: holderRunId });
     // Temporal's word wins over the no-progress rule: an open holder is never taken over.
     const impatient = runActivities({ pool: stack.db.pool, temporal: stack.client }, { staleRunMs: 0 });
-    expect(await impatient.beginSyncRun({ runId: `probe/${stack.taskQueue}`, accountKey: ACCOUNT, kind: 'sync' })).toMatchObject({ started: false, heldBy: holderRunId });
+    expect(await impatient.beginSyncRun({ runId: `probe/${stack.taskQueue}`, accountId: ACCOUNT, kind: 'sync' })).toMatchObject({ started: false, heldBy: holderRunId });
 
     // Terminated: the holder never records its end, yet the next sync runs right away.
     await holder.terminate('test: a sync killed without saying so');
@@ -43,7 +43,7 @@ describe('the account sync slot', () => {
     const third = await stack.client.workflow.execute(accountSyncWorkflow, {
       taskQueue: stack.taskQueue,
       workflowId: `slot-third-${stack.taskQueue}`,
-      args: [{ accountKey: ACCOUNT }],
+      args: [{ accountId: ACCOUNT }],
     });
     expect(third.phase).toBe('done');
     expect(Date.now() - started).toBeLessThan(60_000);

@@ -37,16 +37,16 @@ describe('snapshot retention', () => {
     // Days 1..10 merged; day 11 incomplete and merged; day 12 taken but not merged yet.
     const s = await db.setup([...daily([1, 2, 3, 4, 5, 6, 7, 8, 9, 10]), { at: T(11), ext: [ann], extComplete: false }, { at: T(12), ext: [ann, bob] }]);
     const merge = dimensionActivities({ pool: db.pool, snapshotRetentionDays: 3 }).mergeExtensionDimension;
-    for (let i = 0; i <= 9; i++) await merge({ accountKey: s.accountId, runId: s.runIds[i] });
+    for (let i = 0; i <= 9; i++) await merge({ accountId: s.accountId, runId: s.runIds[i] });
     const before = await dumpDimension(db.pool, s.accountId);
-    const last = await merge({ accountKey: s.accountId, runId: s.runIds[10] });
+    const last = await merge({ accountId: s.accountId, runId: s.runIds[10] });
     expect(last.snapshotRunsPruned).toBe(0); // each earlier merge already pruned what fell out
     // Newest merged complete: day 10; kept from day 7 on (captured at or after day 10 - 3 days).
     expect(await stored(s.runIds)).toEqual([6, 7, 8, 9, 10, 11]);
     // Re-merging a pruned run answers from the merge log; the dimension is untouched by pruning.
     expect(await s.merge(0)).toMatchObject({ alreadyMerged: true, inserted: 2 });
     expect(await dumpDimension(db.pool, s.accountId)).toEqual(before);
-    expect(await merge({ accountKey: s.accountId, runId: s.runIds[11] })).toMatchObject({ alreadyMerged: false });
+    expect(await merge({ accountId: s.accountId, runId: s.runIds[11] })).toMatchObject({ alreadyMerged: false });
   });
 
   it('0 days keeps only the newest merged complete snapshot; running syncs keep theirs', async () => {

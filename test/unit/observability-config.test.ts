@@ -44,11 +44,11 @@ describe('log context of an activity', () => {
   it('comes from the activity type, then its input', () => {
     const base = contextFromInfo({ activityType: 'syncCallLogWindow' });
     expect(base).toEqual({ stream: 'call_log' });
-    expect(contextFromInput(base, { accountKey: 'acme', window: {}, keepDoneMarker: true })).toEqual({ account: 'acme', runKind: 'backfill', stream: 'call_log' });
-    expect(contextFromInput(base, { accountKey: 'acme', window: {}, keepDoneMarker: false })).toMatchObject({ runKind: 'sync' });
-    expect(contextFromInput(contextFromInfo({ activityType: 'syncExtensionMessages' }), { accountKey: 'a', extensionId: 7, mode: 'sync' })).toEqual({ account: 'a', runKind: 'sync', stream: 'messages' });
-    expect(contextFromInput(contextFromInfo({ activityType: 'snapshotList' }), { accountKey: 'a', runId: 'r', stream: 'directory' })).toEqual({ account: 'a', runKind: undefined, stream: 'directory' });
-    expect(contextFromInput(contextFromInfo({ activityType: 'beginSyncRun' }), { accountKey: 'a', runId: 'r', kind: 'backfill' })).toEqual({ account: 'a', runKind: 'backfill', stream: undefined });
+    expect(contextFromInput(base, { accountId: 'acme', window: {}, keepDoneMarker: true })).toEqual({ account: 'acme', runKind: 'backfill', stream: 'call_log' });
+    expect(contextFromInput(base, { accountId: 'acme', window: {}, keepDoneMarker: false })).toMatchObject({ runKind: 'sync' });
+    expect(contextFromInput(contextFromInfo({ activityType: 'syncExtensionMessages' }), { accountId: 'a', extensionId: 7, mode: 'sync' })).toEqual({ account: 'a', runKind: 'sync', stream: 'messages' });
+    expect(contextFromInput(contextFromInfo({ activityType: 'snapshotList' }), { accountId: 'a', runId: 'r', stream: 'directory' })).toEqual({ account: 'a', runKind: undefined, stream: 'directory' });
+    expect(contextFromInput(contextFromInfo({ activityType: 'beginSyncRun' }), { accountId: 'a', runId: 'r', kind: 'backfill' })).toEqual({ account: 'a', runKind: 'backfill', stream: undefined });
   });
 
   it('never takes a value that is not a string from the input', () => {

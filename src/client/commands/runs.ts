@@ -48,7 +48,7 @@ export function registerRuns(program: Command) {
       const handle = await client.workflow.start(accountSyncWorkflow, {
         taskQueue: config.taskQueue,
         workflowId,
-        args: [{ accountKey: account, initialLookbackMs }],
+        args: [{ accountId: account, initialLookbackMs }],
         ...(await runStartOptions(connection, config.namespace, { account, kind: 'sync', streams: SYNC_STREAMS })),
       });
       if (!opts.wait) {
@@ -84,7 +84,7 @@ export function registerRuns(program: Command) {
         handle = await client.workflow.start(backfillWorkflow, {
           taskQueue: config.taskQueue,
           workflowId,
-          args: [{ accountKey: account, ...range, streams, windowMs }],
+          args: [{ accountId: account, ...range, streams, windowMs }],
           ...(await runStartOptions(connection, config.namespace, { account, kind: 'backfill', streams })),
         });
       } catch (err) {

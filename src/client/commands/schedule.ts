@@ -66,7 +66,7 @@ export function registerSchedule(program: Command) {
           .create({
             scheduleId,
             spec: every ? { intervals: [{ every }], jitter } : { cronExpressions: [cron!], jitter },
-            action: { type: 'startWorkflow', workflowType: accountSyncWorkflow, args: [{ accountKey: account, ...(every ? { scheduleIntervalMs: every } : {}) }], taskQueue, workflowId: syncWorkflowIdPrefix(account), ...runOptions },
+            action: { type: 'startWorkflow', workflowType: accountSyncWorkflow, args: [{ accountId: account, ...(every ? { scheduleIntervalMs: every } : {}) }], taskQueue, workflowId: syncWorkflowIdPrefix(account), ...runOptions },
             // SKIP: a sync still running when the next is due is not joined by a second one.
             policies: { overlap: ScheduleOverlapPolicy.SKIP, catchupWindow },
           })
