@@ -1,7 +1,32 @@
 /** How workflows call activities: one place for timeouts and retry behaviour. */
-import { proxyActivities } from '@temporalio/workflow';
+import { proxyActivities, type ActivityOptions } from '@temporalio/workflow';
 import type { Activities } from '../activities';
 import { nonRetryableFailureTypes } from '../ringcentral/errors';
+
+/** One line per activity type for the Temporal UI's timeline: what the step is, never record data. */
+const SUMMARIES: Record<keyof Activities, string> = {
+  beginSyncRun: 'Open the run (one sync per account at a time)',
+  finishSyncRun: 'Close the run: counts, watermarks, outcome',
+  listMessageExtensions: 'Next mailboxes to read',
+  planMessageSync: 'Choose the mailboxes this sync reads within its Light budget',
+  snapshotList: 'Snapshot of the extension list or the company directory',
+  syncCallLogWindow: 'Call log: one window, page by page',
+  syncCallLogChanges: 'Call log: changes through call-log-sync',
+  syncExtensionMessages: "One mailbox's message store",
+  mergeExtensionDimension: 'Merge the snapshots into the SCD2 extension dimension',
+  recordHealthCheck: 'Health check: write a row to the warehouse',
+};
+
+/** proxyActivities with each activity type's summary (static per type, set when it is scheduled). */
+function withSummaries(options: ActivityOptions): Activities {
+  const byName = new Map<string, unknown>();
+  return new Proxy({} as Activities, {
+    get(_, name: string) {
+      if (!byName.has(name)) byName.set(name, proxyActivities<Activities>({ ...options, summary: SUMMARIES[name as keyof Activities] })[name as keyof Activities]);
+      return byName.get(name);
+    },
+  });
+}
 
 /**
  * Paging activities heartbeat every page; a stuck one is retried from its checkpoint.
@@ -9,7 +34,7 @@ import { nonRetryableFailureTypes } from '../ringcentral/errors';
  * delay via nextRetryDelay); errors that retrying cannot fix are non-retryable: RingCentral's
  * per RETRY_POLICY, and a worker's bad configuration.
  */
-export const extraction = proxyActivities<Activities>({
+export const extraction = withSummaries({
   startToCloseTimeout: '30 minutes',
   heartbeatTimeout: '60 seconds',
   retry: {
@@ -21,7 +46,7 @@ export const extraction = proxyActivities<Activities>({
 });
 
 /** Short database-only steps. */
-export const bookkeeping = proxyActivities<Activities>({
+export const bookkeeping = withSummaries({
   startToCloseTimeout: '5 minutes',
   retry: { initialInterval: '1 second', maximumInterval: '30 seconds', maximumAttempts: 10 },
 });

@@ -75,6 +75,16 @@ describe('search attributes and summaries', () => {
 
     const description = await stack.client.workflow.getHandle(failedBackfills[0]).describe();
     expect(await description.staticSummary()).toBe(`Backfill of account ${ACCOUNT} (call_log)`);
+
+    // Activities carry a summary too: the timeline reads without opening payloads.
+    const syncId = succeeded.find((id) => id.startsWith(`sync-${ACCOUNT}-manual-`))!;
+    const history = await stack.client.workflow.getHandle(syncId).fetchHistory();
+    const summaries = (history.events ?? [])
+      .filter((e) => e.activityTaskScheduledEventAttributes)
+      .map((e) => `${e.activityTaskScheduledEventAttributes!.activityType!.name}: ${JSON.parse(Buffer.from(e.userMetadata?.summary?.data ?? []).toString() || '""')}`);
+    expect(summaries).toContain('beginSyncRun: Open the run (one sync per account at a time)');
+    expect(summaries).toContain('mergeExtensionDimension: Merge the snapshots into the SCD2 extension dimension');
+    expect(summaries.every((s) => !s.endsWith(': '))).toBe(true);
   }, 240_000);
 
   it('a worker adds the attributes to a namespace that lacks them', async () => {
