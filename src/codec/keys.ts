@@ -13,7 +13,8 @@ export interface EncryptionKeys {
   keys: Map<string, Buffer>;
 }
 
-const KEY_ID = /^[A-Za-z0-9._-]{1,64}$/;
+// Short, so a bare base64 key (44 characters, often ending in "=") is never taken for an id.
+const KEY_ID = /^[A-Za-z0-9._-]{1,32}$/;
 
 export function encryptionKeys(env: NodeJS.ProcessEnv = process.env): EncryptionKeys | undefined {
   let text = env.RCSYNC_ENCRYPTION_KEYS;
@@ -32,10 +33,12 @@ export function encryptionKeys(env: NodeJS.ProcessEnv = process.env): Encryption
     const eq = entry.indexOf('=');
     const id = eq > 0 ? entry.slice(0, eq) : '';
     // Never echo the key material itself, only its position and id.
-    if (!KEY_ID.test(id)) throw new ConfigError(`Encryption key #${keys.size + 1} needs the form id=base64key (id: letters, digits, . _ -).`);
+    // Errors name the entry's position, never its text: a malformed entry may be key material.
+    const position = `Encryption key #${keys.size + 1}`;
+    if (!KEY_ID.test(id)) throw new ConfigError(`${position} needs the form id=base64key (id: up to 32 letters, digits, . _ -).`);
     const key = Buffer.from(entry.slice(eq + 1), 'base64');
-    if (key.length !== 32) throw new ConfigError(`Encryption key "${id}" is ${key.length} bytes, AES-256 needs 32: make one with \`openssl rand -base64 32\`.`);
-    if (keys.has(id)) throw new ConfigError(`Encryption key id "${id}" appears twice.`);
+    if (key.length !== 32) throw new ConfigError(`${position} is ${key.length} bytes, AES-256 needs 32: make one with \`openssl rand -base64 32\`.`);
+    if (keys.has(id)) throw new ConfigError(`${position} repeats an id that appears earlier.`);
     keys.set(id, key);
   }
   return { writeKeyId: keys.keys().next().value!, keys };

@@ -145,9 +145,11 @@ describe('encryption keys from the environment', () => {
   it('bad keys are refused in one line that never echoes key material', () => {
     const short = randomBytes(16).toString('base64');
     for (const [value, message] of [
-      [`k=${short}`, /16 bytes, AES-256 needs 32/],
+      [`k=${short}`, /#1 is 16 bytes, AES-256 needs 32/],
       [key, /id=base64key/],
-      [`a=${key},a=${key}`, /appears twice/],
+      [`a=${key},a=${key}`, /repeats an id/],
+      // A bare key ending in "=" padding must not be read as an id (and echoed).
+      [randomBytes(32).toString('base64'), /id=base64key/],
     ] as const) {
       let err: unknown;
       try {
@@ -159,6 +161,7 @@ describe('encryption keys from the environment', () => {
       expect((err as Error).message).toMatch(message);
       expect((err as Error).message).not.toContain(short);
       expect((err as Error).message).not.toContain(key);
+      expect((err as Error).message).not.toContain(value.slice(0, 10));
     }
     expect(() => encryptionKeys({ RCSYNC_ENCRYPTION_KEYS_FILE: '/nonexistent/keys' })).toThrow(/not found/);
   });
