@@ -99,7 +99,6 @@ describe('message syncs within a budget, after a backfill', () => {
 
   it('over two periods every sync stays within its budget, dirty mailboxes go first, and no mailbox waits longer than the period', async () => {
     const limit = await budget();
-    const mailboxes = await listedMailboxes(stack);
     for (let i = 0; i < 2 * PERIOD_HOURS * 4; i++) {
       stack.sim.clock.advance(INTERVAL);
       // The mailboxes read most recently: neither due nor oldest, so only their marks bring them in.

@@ -5,7 +5,7 @@
 import { describe, expect, it, vi } from 'vitest';
 import { run } from '../../src/client/main';
 import { scheduleIdFor } from '../../src/client/commands/schedule';
-import { accountSyncWorkflow, backfillWorkflow } from '../../src/workflows';
+import { backfillWorkflow } from '../../src/workflows';
 import { recordHistory } from '../support/histories';
 import { ACCOUNT, expectCallLogEqualsTruth as expectRecordsEqualTruth, stackEnv, useSyncStack } from '../support/sync-harness';
 

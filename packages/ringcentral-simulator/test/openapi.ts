@@ -11,7 +11,7 @@ import addFormats from 'ajv-formats';
 import fs from 'node:fs';
 import path from 'node:path';
 
-import { extractFromSpec, loadSubset, specPath, SUBSET_FILE } from '../src/openapi-spec';
+import { extractFromSpec, specPath, SUBSET_FILE } from '../src/openapi-spec';
 export { REPO_ROOT, extractFromSpec, loadSubset, specPath } from '../src/openapi-spec';
 
 /** additionalProperties:false on every object that lists properties. */
