@@ -1,10 +1,16 @@
 /**
- * Activity tasks scheduled by workflow code from before the rename carry `accountKey` in their
- * input; they may still be queued or retried across an upgrade. The same rule as the
- * workflows' (src/workflows/legacy-input.ts), applied to every activity's first argument.
+ * Inputs written before the account key was called `accountId` everywhere carry `accountKey`:
+ * schedules created then, runs still open (continue-as-new carries their input), and activity
+ * tasks they scheduled that may still be queued or retried across an upgrade. Workflows read
+ * their input through `withAccountId` (it only reads the input: deterministic); the
+ * interceptor applies the same rule to every activity's first argument.
  */
 import type { ActivityInterceptorsFactory } from '@temporalio/worker';
-import { withAccountId } from '../workflows/legacy-input';
+
+export function withAccountId<T extends { accountId: string }>(input: T): T {
+  const legacy = (input as { accountKey?: string }).accountKey;
+  return input.accountId === undefined && legacy !== undefined ? { ...input, accountId: legacy } : input;
+}
 
 export const legacyInputInterceptor: ActivityInterceptorsFactory = () => ({
   inbound: {

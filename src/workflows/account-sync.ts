@@ -15,7 +15,7 @@ import { messageFanOutWorkflow, messagePlanCounts, skippedMailboxes, skippedMail
 import { childSearchAttributes } from './search-attributes';
 import { syncRunId, withSyncRun } from './sync-run';
 import { DAY, laterOf, MINUTE, minusMs } from './windows';
-import { withAccountId } from './legacy-input';
+import { withAccountId } from '../activities/legacy-input';
 
 export interface AccountSyncInput {
   accountId: string;

@@ -15,7 +15,7 @@ import { messageFanOutWorkflow, skippedMailboxes, skippedMailboxesWarning, type 
 import { childSearchAttributes } from './search-attributes';
 import { syncRunId, withSyncRun } from './sync-run';
 import { windowsOf } from './windows';
-import { withAccountId } from './legacy-input';
+import { withAccountId } from '../activities/legacy-input';
 
 export const BACKFILL_STREAMS = ['call_log', 'messages'] as const;
 export type BackfillStream = (typeof BACKFILL_STREAMS)[number];

@@ -8,7 +8,7 @@ import type { MessagePlan } from '../activities/message-budget';
 import type { Window } from '../streams/endpoints';
 import { bookkeeping, extraction } from './activity-options';
 import { historyFull } from './history';
-import { withAccountId } from './legacy-input';
+import { withAccountId } from '../activities/legacy-input';
 
 export interface MessageFanOutInput {
   accountId: string;
