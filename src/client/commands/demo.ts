@@ -35,10 +35,7 @@ export function registerDemo(program: Command) {
       if (opts.json) console.log(JSON.stringify(demo.summary));
       if (!opts.exit) {
         console.error('\nEverything keeps running for you to explore. Ctrl-C stops it all.');
-        await new Promise<void>((resolve) => {
-          process.once('SIGINT', () => resolve());
-          process.once('SIGTERM', () => resolve());
-        });
+        await stopSignal();
       }
       await demo.stop();
     });
@@ -52,4 +49,27 @@ async function checkGivenServices() {
     const { connection } = await connectTemporal({ address: process.env.TEMPORAL_ADDRESS, namespace: 'default', taskQueue: 'rcsync-demo' });
     await connection.close();
   }
+}
+
+/**
+ * Resolves on the first SIGINT/SIGTERM and keeps listening while everything stops: Ctrl-C in a
+ * terminal reaches the whole process group, and a wrapper such as tsx relays it once more, so a
+ * second signal right after the first is the same Ctrl-C (ignored). One a second or more later
+ * is the user insisting: exit at once.
+ */
+function stopSignal(): Promise<void> {
+  return new Promise<void>((resolve) => {
+    let first: number | undefined;
+    const onSignal = (signal: NodeJS.Signals) => {
+      if (first === undefined) {
+        first = Date.now();
+        resolve();
+      } else if (Date.now() - first >= 1_000) {
+        console.error(`rcsync: second ${signal} while stopping: exiting without waiting.`);
+        process.exit(130);
+      }
+    };
+    process.on('SIGINT', onSignal);
+    process.on('SIGTERM', onSignal);
+  });
 }
