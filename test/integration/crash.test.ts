@@ -56,8 +56,8 @@ describe('crash recovery', () => {
     expect(Math.max(0, ...twice)).toBeLessThanOrEqual(2);
   });
 
-  // Known flaky (about 1 run in 3 fetched up to 4 ISync responses twice; cause not yet found, see the closing note): retried.
-  it('SIGKILL mid-ISync, restart: call-log-sync resumes from the committed token, at most one response fetched twice', { timeout: 240_000, retry: 2 }, async () => {
+  // Known flaky: about 1 run in 3 fetches up to 4 ISync responses twice; cause not yet found (see the closing note).
+  it('SIGKILL mid-ISync, restart: call-log-sync resumes from the committed token, at most one response fetched twice', { timeout: 240_000 }, async () => {
     // Only this test's workers poll the queue: the previous test's surviving worker would share the work.
     for (const w of workers.splice(0)) w.kill();
     const env = stackEnv(stack);
