@@ -31,6 +31,8 @@ export interface CallLogChangesInput {
   /** Start times to cover if a full sync is needed; `to` is the server's "now" less the lag. */
   frame: Window;
   runId?: string;
+  /** Start over with an FSync even when a token is held: the request plan found it cheaper than the ISync's changes. */
+  fullSync?: boolean;
 }
 
 export interface CallLogChanges extends StreamCounts {
@@ -71,6 +73,7 @@ export async function syncCallLogChanges(deps: ActivityDeps, rc: RingCentralAcco
     saved = undefined;
   }
   try {
+    if (saved && 'syncToken' in saved && input.fullSync) saved = undefined;
     if (saved && 'syncToken' in saved) {
       const changes = await followCallLogChanges(deps, rc, input, saved);
       if (changes) return { ...changes, via: 'ISync' };

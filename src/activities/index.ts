@@ -9,6 +9,7 @@ import type { ActivityDeps } from './deps';
 import { dimensionActivities } from './dimension';
 import { healthCheckActivities } from './health-check';
 import { messageActivities } from './messages';
+import { requestPlanActivities } from './request-plan';
 import { runActivities } from './runs';
 import { snapshotActivities } from './snapshots';
 
@@ -18,6 +19,7 @@ export function createActivities(deps: ActivityDeps) {
   return {
     ...healthCheckActivities(deps),
     ...runActivities(deps),
+    ...requestPlanActivities(deps),
     ...snapshotActivities(deps),
     ...callLogActivities(deps),
     ...callLogSyncActivities(deps),

@@ -66,16 +66,7 @@ export function messageActivities(deps: ActivityDeps) {
      * stores the choice for the fan-out; returns the plan's counts (no ids: they stay in the warehouse).
      */
     async planMessageSync(input: { accountId: string; runId: string; intervalMs: number }): Promise<Omit<MessagePlan, 'picks'>> {
-      const s = { ...DEFAULT_EXTRACTION_SETTINGS, ...deps.settings };
-      const candidates = await mailboxCandidates(deps.pool, { runId: input.runId, accountId: input.accountId, excludeTypes: s.messageExcludeTypes, excludeStatuses: s.messageExcludeStatuses });
-      const light = (await learntLightLimit(deps.pool, input.accountId)) ?? DEFAULT_LIMITS.Light;
-      const { picks, ...plan } = planMailboxes(candidates, {
-        lightLimit: light.limit,
-        lightWindowMs: light.windowMs,
-        share: s.messageBudgetShare,
-        intervalMs: input.intervalMs,
-        reconcilePeriodMs: s.messageReconcileHours * 3_600_000,
-      });
+      const { picks, ...plan } = await messagePlanFor(deps, input);
       await saveSelection(deps.pool, input.runId, picks);
       return plan;
     },
@@ -90,6 +81,20 @@ export function messageActivities(deps: ActivityDeps) {
       return ids;
     },
   };
+}
+
+/** The message budget's choice among the mailboxes of `runId`'s extension snapshot (the request plan asks it of the last snapshot). */
+export async function messagePlanFor(deps: Pick<ActivityDeps, 'pool' | 'settings'>, input: { accountId: string; runId: string; intervalMs: number }): Promise<MessagePlan> {
+  const s = { ...DEFAULT_EXTRACTION_SETTINGS, ...deps.settings };
+  const candidates = await mailboxCandidates(deps.pool, { runId: input.runId, accountId: input.accountId, excludeTypes: s.messageExcludeTypes, excludeStatuses: s.messageExcludeStatuses });
+  const light = (await learntLightLimit(deps.pool, input.accountId)) ?? DEFAULT_LIMITS.Light;
+  return planMailboxes(candidates, {
+    lightLimit: light.limit,
+    lightWindowMs: light.windowMs,
+    share: s.messageBudgetShare,
+    intervalMs: input.intervalMs,
+    reconcilePeriodMs: s.messageReconcileHours * 3_600_000,
+  });
 }
 
 /** One mailbox, as its mode says; what RingCentral answers instead of messages becomes an outcome. */

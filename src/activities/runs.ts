@@ -2,6 +2,7 @@
 import { WorkflowNotFoundError, type Client } from '@temporalio/client';
 import { dropTransientDoneMarkers } from '../warehouse/checkpoints';
 import { abandonRun, finishRun, insertRun, lastWatermarks, runningSync, runStatus, type Watermarks } from '../warehouse/sync-runs';
+import { runRequests } from '../warehouse/plan-facts';
 import { countSyncRun } from '../metrics/product';
 import type { ActivityDeps } from './deps';
 
@@ -36,11 +37,15 @@ export function runActivities(deps: ActivityDeps, options: { staleRunMs?: number
       return { started: false, heldBy: holder?.run_id, watermarks };
     },
 
-    async finishSyncRun(input: FinishRunInput): Promise<void> {
-      const run = await finishRun(deps.pool, input);
+    /** Closes the run; its counts gain the requests it really sent per rate group (`requestsSent<Group>`), which it also returns. */
+    async finishSyncRun(input: FinishRunInput): Promise<{ sent: Record<string, number> }> {
+      const sent = await runRequests(deps.pool, input.runId);
+      const counts = { ...input.counts, ...Object.fromEntries(Object.entries(sent).map(([g, n]) => [`requestsSent${g}`, n])) };
+      const run = await finishRun(deps.pool, { ...input, counts });
       // The one sync of the account is over: nothing can retry its windows any more.
       if (run?.kind === 'sync') await dropTransientDoneMarkers(deps.pool, run.account_id);
       if (run) countSyncRun(run.account_id, run.kind, input.status);
+      return { sent };
     },
   };
 }

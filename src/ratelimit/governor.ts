@@ -127,8 +127,12 @@ export class RateGovernor {
     this.maxInFlightMs = options.maxInFlightMs ?? 60_000;
   }
 
-  /** Reserves a slot now (waitMs 0 and a ticket), or says how long to wait before asking again. */
-  async tryAcquire(accountId: string, name: RateGroup): Promise<Grant> {
+  /**
+   * Reserves a slot now (waitMs 0 and a ticket), or says how long to wait before asking again.
+   * A granted slot is a request sent: it is counted to the running sync or backfill of the
+   * workflow (or child workflow) `workflowId` names, in the same transaction, so the count is exact.
+   */
+  async tryAcquire(accountId: string, name: RateGroup, workflowId?: string): Promise<Grant> {
     const group = canonicalGroup(name);
     return this.withRow(accountId, group, async (client, row) => {
       const state = toState(row);
@@ -149,6 +153,7 @@ export class RateGovernor {
           WHERE account_id = $1 AND rate_group = $2`,
         [accountId, group, ticket],
       );
+      if (workflowId) await countRunRequest(client, accountId, group, workflowId);
       return { waitMs: 0, ticket };
     });
   }
@@ -217,6 +222,20 @@ export class RateGovernor {
   }
 }
 
+/**
+ * One request of the run that `workflowId` belongs to: its own id or a child's
+ * (`<parent>/messages`), whose run row is `<root workflow id>/<first run id>` while it runs.
+ */
+async function countRunRequest(client: PoolClient, accountId: string, group: RateGroup, workflowId: string): Promise<void> {
+  const root = workflowId.split('/')[0];
+  await client.query(
+    `INSERT INTO ringcentral.run_request (run_id, rate_group, requests)
+     SELECT run_id, $2, 1 FROM ringcentral.sync_run WHERE account_id = $1 AND status = 'running' AND starts_with(run_id, $3 || '/')
+     ON CONFLICT (run_id, rate_group) DO UPDATE SET requests = run_request.requests + 1`,
+    [accountId, group, root],
+  );
+}
+
 export function parseRateHeaders(get: (name: string) => string | null): RateHeaders | undefined {
   const limit = Number(get('x-rate-limit-limit'));
   const remaining = Number(get('x-rate-limit-remaining'));
@@ -245,13 +264,13 @@ export async function acquireSlot(
   governor: RateGovernor,
   accountId: string,
   group: RateGroup,
-  options: { maxInlineWaitMs: number },
+  options: { maxInlineWaitMs: number; workflowId?: string },
 ): Promise<Ticket> {
   // The inline budget is for the whole acquisition: losing races to other workers again and
   // again must not keep an activity (and its heartbeat) waiting indefinitely.
   const deadline = Date.now() + options.maxInlineWaitMs;
   for (;;) {
-    const { waitMs, ticket } = await governor.tryAcquire(accountId, group);
+    const { waitMs, ticket } = await governor.tryAcquire(accountId, group, options.workflowId);
     countRateSlot(accountId, group, waitMs);
     if (ticket !== undefined) return ticket;
     if (Date.now() + waitMs > deadline) throw new RateLimitWait(group, waitMs);

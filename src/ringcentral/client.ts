@@ -10,6 +10,7 @@
 import { SDK } from '@ringcentral/sdk';
 import type { AccountCredentials } from '../config';
 import { acquireSlot, canonicalGroup, parseRateHeaders, type RateGovernor, type RateGroup } from '../ratelimit/governor';
+import { currentWorkflowId } from './run-attribution';
 import { classifyHttpError, classifyNetworkError, RETRY_POLICY, RingCentralError } from './errors';
 
 export type Query = Record<string, string | number | boolean | string[] | undefined>;
@@ -157,7 +158,7 @@ export class RingCentralAccount {
   /** A token call on an Auth slot; the SDK hides the answer's headers, so the slot is released when the call ends. */
   private async withAuthSlot<T>(call: () => Promise<T>): Promise<T> {
     const { governor } = this.options;
-    const ticket = await acquireSlot(governor, this.accountId, 'Auth', { maxInlineWaitMs: this.options.maxInlineWaitMs ?? 3_000 });
+    const ticket = await acquireSlot(governor, this.accountId, 'Auth', { maxInlineWaitMs: this.options.maxInlineWaitMs ?? 3_000, workflowId: currentWorkflowId() });
     let timedOut = false;
     try {
       return await this.withTimeout(call(), () => {
@@ -186,7 +187,7 @@ export class RingCentralAccount {
     const { governor } = this.options;
     const route = path.replace(/\/\d+(?=\/|$)/g, '/{id}');
     const group = this.learnedGroups.get(route) ?? defaultGroup;
-    const ticket = await acquireSlot(governor, this.accountId, group, { maxInlineWaitMs: this.options.maxInlineWaitMs ?? 3_000 });
+    const ticket = await acquireSlot(governor, this.accountId, group, { maxInlineWaitMs: this.options.maxInlineWaitMs ?? 3_000, workflowId: currentWorkflowId() });
     const timeout = AbortSignal.timeout(this.options.requestTimeoutMs ?? 20_000);
     let response: Response;
     try {

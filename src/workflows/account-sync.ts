@@ -16,6 +16,8 @@ import { childSearchAttributes } from './search-attributes';
 import { syncRunId, withSyncRun } from './sync-run';
 import { DAY, laterOf, MINUTE, minusMs } from './windows';
 import { withAccountId } from '../activities/legacy-input';
+import type { RunPlan } from '../activities/request-plan';
+import { plannedCounts, planVsActual, type RunRequests } from '../plan/format';
 
 export interface AccountSyncInput {
   accountId: string;
@@ -45,6 +47,8 @@ export interface SyncProgress {
   messagesChildId?: string;
   /** What did not reach the warehouse although the run succeeded (e.g. listed mailboxes skipped), or a message plan that cannot keep its period. */
   warnings?: string[];
+  /** The request plan per rate group, and at the end what the run really sent (runs from before plans have none). */
+  requests?: RunRequests;
 }
 
 export interface AccountSyncResult extends SyncProgress {
@@ -61,12 +65,19 @@ export async function accountSyncWorkflow(raw: AccountSyncInput): Promise<Accoun
   setHandler(syncProgress, () => progress);
   const enter = (phase: SyncProgress['phase']) => {
     progress.phase = phase;
-    setCurrentDetails(`**${phase}** · ${Object.entries(progress.counts).map(([k, v]) => `${k}: ${v}`).join(' · ')}`);
+    const counts = Object.entries(progress.counts).map(([k, v]) => `${k}: ${v}`).join(' · ');
+    setCurrentDetails(`**${phase}** · ${counts}${progress.requests ? `\n\nrequests ${planVsActual(progress.requests)}` : ''}`);
   };
 
   const run = await withSyncRun(
     { runId, accountId: input.accountId, kind: 'sync' },
     async (watermarks) => {
+      // The plan first, before any request (histories from before plans have none).
+      const requestPlan = patched('request-plan') ? await planSyncRequests(input, runId) : undefined;
+      if (requestPlan) {
+        progress.requests = { plan: requestPlan };
+        Object.assign(progress.counts, plannedCounts(requestPlan));
+      }
       enter('snapshot');
       const extensions = await extraction.snapshotList({ accountId: input.accountId, runId, stream: 'extensions' });
       progress.counts.extensions = extensions.records;
@@ -92,7 +103,7 @@ export async function accountSyncWorkflow(raw: AccountSyncInput): Promise<Accoun
       progress.messagesChildId = `${info.workflowId}/messages`;
       const [directory, calls, messages] = await Promise.all([
         extraction.snapshotList({ accountId: input.accountId, runId, stream: 'directory' }),
-        syncCallLog(callLogPlan(input, { from: callLogFrom, to: callLogTo }, runId), {
+        syncCallLog({ ...callLogPlan(input, { from: callLogFrom, to: callLogTo }, runId), fullSync: requestPlan?.callLogVia === 'FSync' }, {
           before: (window) => (progress.window = window),
           after: (counts) => void (progress.counts.callLogRecords = counts.records),
         }),
@@ -134,8 +145,25 @@ export async function accountSyncWorkflow(raw: AccountSyncInput): Promise<Accoun
     enter('skipped');
     return { ...progress, heldBy: run.heldBy };
   }
+  if (progress.requests && run.sent) progress.requests.actual = run.sent;
   enter('done');
   return run.value.length > 0 ? { ...progress, warnings: run.value } : progress;
+}
+
+/** The run's request plan, at the same defaults the sync uses. */
+function planSyncRequests(input: AccountSyncInput, runId: string): Promise<RunPlan> {
+  return bookkeeping.planRequests({
+    runId,
+    run: {
+      kind: 'sync',
+      accountId: input.accountId,
+      intervalMs: input.scheduleIntervalMs ?? 15 * MINUTE,
+      initialLookbackMs: input.initialLookbackMs ?? DAY,
+      callLogLagMs: input.callLogLagMs ?? 5 * MINUTE,
+      callLogLookbackMs: input.callLogLookbackMs ?? DAY,
+      windowMs: input.windowMs,
+    },
+  });
 }
 
 /** The call log's plan: call-log-sync, except in runs started before it (they replay their day windows). */

@@ -8,6 +8,7 @@ const SUMMARIES: Record<keyof Activities, string> = {
   beginSyncRun: 'Open the run (one sync per account at a time)',
   finishSyncRun: 'Close the run: counts, watermarks, outcome',
   listMessageExtensions: 'Next mailboxes to read',
+  planRequests: 'Plan the requests per rate group and the predicted duration (from the warehouse, no request)',
   planMessageSync: 'Choose the mailboxes this sync reads within its Light budget',
   snapshotList: 'Snapshot of the extension list or the company directory',
   syncCallLogWindow: 'Call log: one window, page by page',

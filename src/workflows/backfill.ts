@@ -6,9 +6,9 @@
  * idempotent and finished windows keep a "done" marker). Syncs merge the dimension; a
  * backfill only reads the extension list to know whose messages to fetch.
  */
-import { ApplicationFailure, continueAsNew, defineQuery, executeChild, setCurrentDetails, setHandler, workflowInfo } from '@temporalio/workflow';
+import { ApplicationFailure, continueAsNew, defineQuery, executeChild, patched, setCurrentDetails, setHandler, workflowInfo } from '@temporalio/workflow';
 import type { Window } from '../streams/endpoints';
-import { extraction } from './activity-options';
+import { bookkeeping, extraction } from './activity-options';
 import { walkCallLogWindows, type WindowWalk } from './call-log-windows';
 import { historyFull } from './history';
 import { messageFanOutWorkflow, skippedMailboxes, skippedMailboxesWarning, type MessageFanOutState } from './message-fan-out';
@@ -16,6 +16,7 @@ import { childSearchAttributes } from './search-attributes';
 import { syncRunId, withSyncRun } from './sync-run';
 import { windowsOf } from './windows';
 import { withAccountId } from '../activities/legacy-input';
+import { plannedCounts, planVsActual, type RunRequests } from '../plan/format';
 
 export const BACKFILL_STREAMS = ['call_log', 'messages'] as const;
 export type BackfillStream = (typeof BACKFILL_STREAMS)[number];
@@ -37,11 +38,15 @@ export interface BackfillProgress {
   runId: string;
   callLogWorkflowId?: string;
   messagesWorkflowId?: string;
+  /** The request plan per rate group, and at the end what the run really sent (runs from before plans have none). */
+  requests?: RunRequests;
 }
 
 export const backfillProgress = defineQuery<BackfillProgress>('progress');
 
-export async function backfillWorkflow(raw: BackfillInput): Promise<{ callLog?: CallLogBackfillState; messages?: MessageFanOutState; warnings?: string[] }> {
+export async function backfillWorkflow(
+  raw: BackfillInput,
+): Promise<{ callLog?: CallLogBackfillState; messages?: MessageFanOutState; warnings?: string[]; requests?: RunRequests }> {
   const input = withAccountId(raw);
   if (!(Date.parse(input.from) < Date.parse(input.to))) {
     throw ApplicationFailure.nonRetryable(`Backfill range is empty or reversed: ${input.from} .. ${input.to}`, 'InvalidInput');
@@ -50,11 +55,19 @@ export async function backfillWorkflow(raw: BackfillInput): Promise<{ callLog?: 
   const runId = syncRunId();
   const progress: BackfillProgress = { phase: 'snapshot', runId };
   setHandler(backfillProgress, () => progress);
-  setCurrentDetails(`backfill ${input.from} .. ${input.to} (${input.streams.join(', ')})`);
+  const details = () =>
+    setCurrentDetails(`backfill ${input.from} .. ${input.to} (${input.streams.join(', ')})${progress.requests ? `\n\nrequests ${planVsActual(progress.requests)}` : ''}`);
+  details();
 
   const run = await withSyncRun(
     { runId, accountId: input.accountId, kind: 'backfill' },
     async () => {
+      // The plan first, before any request (histories from before plans have none).
+      if (patched('request-plan')) {
+        const plan = await bookkeeping.planRequests({ runId, run: { kind: 'backfill', accountId: input.accountId, from: input.from, to: input.to, streams: input.streams, windowMs: input.windowMs } });
+        progress.requests = { plan };
+        details();
+      }
       const wantMessages = input.streams.includes('messages');
       const listed = wantMessages ? await extraction.snapshotList({ accountId: input.accountId, runId, stream: 'extensions' }) : undefined;
       progress.phase = 'extracting';
@@ -95,6 +108,7 @@ export async function backfillWorkflow(raw: BackfillInput): Promise<{ callLog?: 
         messageRecords: messages?.records ?? 0,
         messagesWritten: messages?.written ?? 0,
         ...(messages ? { mailboxesSkipped: skippedMailboxes(messages) } : {}),
+        ...(progress.requests ? plannedCounts(progress.requests.plan) : {}),
       };
       const warning = messages && skippedMailboxesWarning(messages);
       // Hand over to sync: the call log is complete up to the range's end (the mailboxes' sync tokens are in their checkpoints).
@@ -104,7 +118,10 @@ export async function backfillWorkflow(raw: BackfillInput): Promise<{ callLog?: 
     () => ({}),
   );
   progress.phase = 'done';
-  return run.value;
+  if (!progress.requests) return run.value;
+  progress.requests.actual = run.sent;
+  details();
+  return { ...run.value, requests: progress.requests };
 }
 
 export interface CallLogBackfillInput {

@@ -41,14 +41,15 @@ export async function walkCallLogWindows(
 /**
  * A sync's call log: the changes since the last sync through call-log-sync where the account
  * allows it; where it answers 403, the look-back windows over `frame` (`windowMs` each, one
- * window when unset), with `via: 'refused'` for the run's counts. `lookBackOnly` keeps runs
+ * window when unset), with `via: 'refused'` for the run's counts. `fullSync`: the request plan found
+ * an FSync and its frame cheaper than following the token. `lookBackOnly` keeps runs
  * started before call-log-sync on their look-back windows (replay).
  */
 export async function syncCallLog(
-  plan: { accountId: string; frame: Window; windowMs?: number; runId: string; lookBackOnly?: boolean },
+  plan: { accountId: string; frame: Window; windowMs?: number; runId: string; lookBackOnly?: boolean; fullSync?: boolean },
   hooks: { before?: (window: Window) => void; after?: (counts: StreamCounts) => void } = {},
 ): Promise<StreamCounts & { via: CallLogChanges['via'] | 'look-back' }> {
-  const changes = plan.lookBackOnly ? undefined : await extraction.syncCallLogChanges({ accountId: plan.accountId, frame: plan.frame, runId: plan.runId });
+  const changes = plan.lookBackOnly ? undefined : await extraction.syncCallLogChanges({ accountId: plan.accountId, frame: plan.frame, runId: plan.runId, ...(plan.fullSync ? { fullSync: true } : {}) });
   if (changes && changes.via !== 'refused') {
     if (changes.window) hooks.before?.(changes.window);
     hooks.after?.(changes);

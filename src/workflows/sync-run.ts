@@ -21,10 +21,11 @@ export interface SyncRunWork<T> {
   watermarks?: Watermarks;
 }
 
-type SyncRunResult<T> = { started: true; value: T } | { started: false; heldBy?: string };
+/** `sent`: the requests the run really sent per rate group (undefined in histories from before it was counted). */
+type SyncRunResult<T> = { started: true; value: T; sent?: Record<string, number> } | { started: false; heldBy?: string };
 type Kind = 'sync' | 'backfill';
 /** Only a sync can be skipped. */
-type ResultOf<K extends Kind, T> = K extends 'sync' ? SyncRunResult<T> : { started: true; value: T };
+type ResultOf<K extends Kind, T> = K extends 'sync' ? SyncRunResult<T> : { started: true; value: T; sent?: Record<string, number> };
 
 /**
  * Opens the run, does `work`, closes the run. A sync stands aside (`started: false`) while
@@ -44,9 +45,9 @@ export async function withSyncRun<K extends Kind, T>(
   }
   try {
     const done = await work(begin.watermarks);
-    await bookkeeping.finishSyncRun({ runId: run.runId, status: 'succeeded', counts: done.counts, watermarks: done.watermarks });
+    const finished = await bookkeeping.finishSyncRun({ runId: run.runId, status: 'succeeded', counts: done.counts, watermarks: done.watermarks });
     recordOutcome('succeeded');
-    return { started: true, value: done.value } as ResultOf<K, T>;
+    return { started: true, value: done.value, sent: finished?.sent } as ResultOf<K, T>;
   } catch (err) {
     const status = isCancellation(err) ? 'cancelled' : 'failed';
     recordOutcome(status);
