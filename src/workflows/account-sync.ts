@@ -16,7 +16,7 @@ import { childSearchAttributes } from './search-attributes';
 import { syncRunId, withSyncRun } from './sync-run';
 import { DAY, laterOf, MINUTE, minusMs } from './windows';
 import { withAccountId } from '../activities/legacy-input';
-import type { RunPlan } from '../activities/request-plan';
+import type { RunPlan, SyncPlanInput } from '../activities/request-plan';
 import { plannedCounts, planVsActual, type RunRequests } from '../plan/format';
 
 export interface AccountSyncInput {
@@ -150,20 +150,21 @@ export async function accountSyncWorkflow(raw: AccountSyncInput): Promise<Accoun
   return run.value.length > 0 ? { ...progress, warnings: run.value } : progress;
 }
 
-/** The run's request plan, at the same defaults the sync uses. */
+/** What the request plan of a sync with this input needs, at the defaults the sync uses (also `rcsync sync --plan`). */
+export function syncPlanInput(input: AccountSyncInput): SyncPlanInput {
+  return {
+    kind: 'sync',
+    accountId: input.accountId,
+    intervalMs: input.scheduleIntervalMs ?? 15 * MINUTE,
+    initialLookbackMs: input.initialLookbackMs ?? DAY,
+    callLogLagMs: input.callLogLagMs ?? 5 * MINUTE,
+    callLogLookbackMs: input.callLogLookbackMs ?? DAY,
+    ...(input.windowMs !== undefined ? { windowMs: input.windowMs } : {}),
+  };
+}
+
 function planSyncRequests(input: AccountSyncInput, runId: string): Promise<RunPlan> {
-  return bookkeeping.planRequests({
-    runId,
-    run: {
-      kind: 'sync',
-      accountId: input.accountId,
-      intervalMs: input.scheduleIntervalMs ?? 15 * MINUTE,
-      initialLookbackMs: input.initialLookbackMs ?? DAY,
-      callLogLagMs: input.callLogLagMs ?? 5 * MINUTE,
-      callLogLookbackMs: input.callLogLookbackMs ?? DAY,
-      windowMs: input.windowMs,
-    },
-  });
+  return bookkeeping.planRequests({ runId, run: syncPlanInput(input) });
 }
 
 /** The call log's plan: call-log-sync, except in runs started before it (they replay their day windows). */

@@ -1,7 +1,10 @@
 /** sync, backfill, status, cancel: start and watch the account's workflows. */
 import type { Command } from 'commander';
-import { WorkflowExecutionAlreadyStartedError, WorkflowNotFoundError } from '@temporalio/client';
+import { WorkflowExecutionAlreadyStartedError, WorkflowNotFoundError, type Client } from '@temporalio/client';
 import { accountSyncWorkflow, backfillWorkflow } from '../../workflows';
+import { syncPlanInput } from '../../workflows/account-sync';
+import { planVsActual, type RunRequests } from '../../plan/format';
+import { printPlan } from '../plan';
 import { connectTemporal } from '../connect';
 import { describeFailure, EXIT, fail, failureChain } from '../errors';
 import { followWorkflow } from '../progress';
@@ -38,10 +41,13 @@ export function registerRuns(program: Command) {
     .option('-a, --account <key>', 'account key (default: RC_ACCOUNT_KEY or "default")', defaultAccountKey())
     .option('--initial-lookback <duration>', 'first sync only: how far back to start', '1d')
     .option('--wait', 'show progress and wait for the result')
+    .option('--plan', 'print the request plan per rate group and its predicted duration; start nothing, send nothing')
     .option('--json', 'machine-readable output')
-    .action(async (opts: { account: string; initialLookback: string; wait?: boolean; json?: boolean }) => {
+    .action(async (opts: { account: string; initialLookback: string; wait?: boolean; plan?: boolean; json?: boolean }) => {
       const account = checkAccount(opts.account);
       const initialLookbackMs = parseDuration('--initial-lookback', opts.initialLookback);
+      if (opts.plan && opts.wait) fail('--plan and --wait exclude each other: --plan starts nothing to wait for; drop one of them.');
+      if (opts.plan) return printPlan(syncPlanInput({ accountId: account, initialLookbackMs }), opts.json);
       const { client, config, connection } = await connectTemporal();
       if (opts.wait) await requireWorker(connection, config.namespace, config.taskQueue).catch(closing(connection));
       const workflowId = `${syncWorkflowIdPrefix(account)}-manual-${new Date().toISOString()}`;
@@ -69,12 +75,15 @@ export function registerRuns(program: Command) {
     .option('--streams <list>', 'comma-separated: call_log,messages', 'call_log,messages')
     .option('--window <duration>', 'call-log window size (default: the whole range as one, paged by its page checkpoint)')
     .option('--wait', 'show progress and wait for the result')
+    .option('--plan', 'print the request plan per rate group and its predicted duration; start nothing, send nothing')
     .option('--json', 'machine-readable output')
-    .action(async (opts: { account: string; from: string; to: string; streams: string; window?: string; wait?: boolean; json?: boolean }) => {
+    .action(async (opts: { account: string; from: string; to: string; streams: string; window?: string; wait?: boolean; plan?: boolean; json?: boolean }) => {
       const range = parseRange(opts.from, opts.to);
       const streams = parseStreams(opts.streams);
       const windowMs = opts.window === undefined ? undefined : parseDuration('--window', opts.window);
       const account = checkAccount(opts.account);
+      if (opts.plan && opts.wait) fail('--plan and --wait exclude each other: --plan starts nothing to wait for; drop one of them.');
+      if (opts.plan) return printPlan({ kind: 'backfill', accountId: account, ...range, streams, ...(windowMs !== undefined ? { windowMs } : {}) }, opts.json);
       const { client, config, connection } = await connectTemporal();
       if (opts.wait) await requireWorker(connection, config.namespace, config.taskQueue).catch(closing(connection));
       // The same range and streams map to the same id: a second start joins the first.
@@ -116,7 +125,11 @@ export function registerRuns(program: Command) {
             rows.push({ workflowId: wf.workflowId, type: wf.type, status: wf.status.name, started: wf.startTime.toISOString() });
             if (rows.length >= 20) break;
           }
-          print(opts.json, rows, rows.map((r) => `${r.status.padEnd(11)} ${r.started}  ${r.workflowId}`).join('\n') || 'No runs yet.');
+          // The latest run's plan against what it sent (runs from before plans have none).
+          const requests = rows[0] && (await runRequestsOf(client.workflow.getHandle(rows[0].workflowId), rows[0].status));
+          if (requests) Object.assign(rows[0], { requests });
+          const latest = requests ? `\nlatest run ${rows[0].workflowId}: ${planVsActual(requests)}` : '';
+          print(opts.json, rows, (rows.map((r) => `${r.status.padEnd(11)} ${r.started}  ${r.workflowId}`).join('\n') || 'No runs yet.') + latest);
           return;
         }
         const handle = client.workflow.getHandle(workflowId);
@@ -174,8 +187,18 @@ export function registerRuns(program: Command) {
     });
 }
 
-/** A run that succeeded while something did not reach the warehouse says so on its own line. */
+/** A run that succeeded while something did not reach the warehouse says so on its own line; its plan against actual too. */
 function warned(text: string, result: unknown): string {
-  const warnings = (result as { warnings?: unknown } | undefined)?.warnings;
-  return Array.isArray(warnings) ? [text, ...warnings.map((w) => `warning: ${String(w)}`)].join('\n') : text;
+  const { warnings, requests } = (result ?? {}) as { warnings?: unknown; requests?: RunRequests };
+  const lines = [text, ...(requests?.plan ? [`requests ${planVsActual(requests)}`] : [])];
+  return (Array.isArray(warnings) ? [...lines, ...warnings.map((w) => `warning: ${String(w)}`)] : lines).join('\n');
+}
+
+/** A run's plan and actual requests: from its progress while it runs (plan only), from its result once it succeeded. */
+async function runRequestsOf(handle: ReturnType<Client['workflow']['getHandle']>, status: string): Promise<RunRequests | undefined> {
+  const timeout = new Promise<undefined>((resolve) => setTimeout(() => resolve(undefined), 5_000).unref());
+  const read =
+    status === 'RUNNING' ? handle.query<{ requests?: RunRequests }>('progress') : status === 'COMPLETED' ? handle.result() : Promise.resolve(undefined);
+  const value = await Promise.race([read.catch(() => undefined), timeout]);
+  return (value as { requests?: RunRequests } | undefined)?.requests;
 }
