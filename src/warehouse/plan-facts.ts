@@ -49,7 +49,7 @@ export async function databaseNow(db: Db): Promise<number> {
 export async function callLogWindows(db: Db, accountId: string, range: { from: number; to: number }, sizeMs?: number): Promise<Array<{ from: number; to: number; records: number; done: boolean }>> {
   const { rows } = await db.query<{ f: number; t: number; n: number; done: boolean }>(
     `WITH w AS (
-       SELECT g AS f, least(g + $4, $3::float8) AS t FROM generate_series($2::float8, $3::float8 - 1, $4::float8) g
+       SELECT g::float8 AS f, least(g + $4::numeric, $3::numeric)::float8 AS t FROM generate_series($2::numeric, $3::numeric - 1, $4::numeric) g
      ), iso AS (
        SELECT f, t, to_char(to_timestamp(f / 1000.0) AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"') || '/' ||
                     to_char(to_timestamp(t / 1000.0) AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"') AS scope FROM w
