@@ -57,6 +57,11 @@ describe('request plan against actual', () => {
     expect(code ?? 0).toBe(0);
     return JSON.parse(out.at(-1)!) as RunPlan;
   };
+  const workflowsOnQueue = async () => {
+    let n = 0;
+    for await (const _ of stack.client.workflow.list({ query: `TaskQueue = '${stack.taskQueue}'` })) n++;
+    return n;
+  };
   const sync = (name: string) =>
     stack.client.workflow.execute(accountSyncWorkflow, { taskQueue: stack.taskQueue, workflowId: `${name}-${stack.taskQueue}`, args: [{ accountId: ACCOUNT }] });
 
@@ -72,8 +77,15 @@ describe('request plan against actual', () => {
     stack.sim.clock.advance(15 * MINUTE);
 
     stack.sim.resetStats();
+    const runsBefore = await workflowsOnQueue();
     const plan = await cliPlan(['sync']);
+    out = [];
+    expect((await run(['sync', '--plan'])) ?? 0).toBe(0);
+    expect(out.join('\n')).toMatch(
+      new RegExp(`^Request plan for the sync of account ${ACCOUNT} \\(nothing started, nothing sent\\):\n  requests: Light ${plan.requests.Light} \\(~\\d+ s\\) · Medium ${plan.requests.Medium} .*\n  predicted duration: ~\\d+ s .*\n  - Medium `),
+    );
     expect(stack.sim.requestLog()).toEqual([]); // no request, not even a login
+    expect(await workflowsOnQueue()).toBe(runsBefore);
     expect(plan.callLogVia).toBe('ISync');
     expect(plan.steps.some((s) => s.startsWith('Heavy 1') && s.includes('ISync'))).toBe(true);
     const { rows: snaps } = await stack.db.pool.query(
@@ -103,6 +115,11 @@ describe('request plan against actual', () => {
     const { rows } = await stack.db.pool.query(`SELECT plan, counts FROM ringcentral.sync_run WHERE run_id LIKE $1`, [`rp-planned-%`]);
     expect(rows[0].plan.requests).toEqual(plan.requests);
     expect(rows[0].counts).toMatchObject({ requestsSentMedium: got.Medium, requestsSentHeavy: got.Heavy, requestsSentLight: got.Light });
+
+    // The Temporal UI's current details of the run: plan against actual.
+    const meta = await stack.client.workflow.getHandle(`rp-planned-${stack.taskQueue}`).query<{ currentDetails?: string }>('__temporal_workflow_metadata');
+    expect(meta.currentDetails).toContain(`requests plan: Light ${plan.requests.Light} `);
+    expect(meta.currentDetails).toContain(`· actual: Light ${got.Light} · Medium ${got.Medium} · Heavy ${got.Heavy}`);
 
     // status: the latest run's plan and actual.
     process.env.TEMPORAL_ADDRESS = inject('temporalAddress');

@@ -10,6 +10,9 @@ CREATE TABLE ringcentral.run_request (
   PRIMARY KEY (run_id, rate_group)
 );
 
+-- Each granted request finds its run among the account's running ones: few rows, whatever the history.
+CREATE INDEX sync_run_running ON ringcentral.sync_run (account_id) WHERE status = 'running';
+
 COMMENT ON COLUMN ringcentral.sync_run.plan IS 'The run''s request plan: requests per rate group, predicted duration at the learnt limits, the steps and which numbers are estimates (JSON object); NULL for runs from before plans.';
 COMMENT ON TABLE ringcentral.run_request IS 'Requests each run really sent to RingCentral, per rate group (slots the rate governor granted to its activities). Internal: plan against actual.';
 COMMENT ON COLUMN ringcentral.run_request.run_id IS 'The run (sync_run.run_id) whose activity sent the requests.';
