@@ -76,14 +76,20 @@ export async function messagesPerMailbox(db: Db, accountId: string, extensionIds
   return rows.map((r) => r.n);
 }
 
-/** Records per ms the account produced, over the stored records of the `spanMs` before `before` (0 when none). */
+/**
+ * Records per ms the account produced, over the stored records of the `spanMs` before `before`
+ * (0 when none). Divided by the span the warehouse covers (from its oldest record there, an
+ * hour at least), so a warehouse holding only the last day does not dilute the rate.
+ */
 export async function recordRate(db: Db, accountId: string, table: 'call_log' | 'message', before: number, spanMs: number): Promise<number> {
-  const sql =
-    table === 'call_log'
-      ? 'SELECT count(*)::int AS n FROM ringcentral.call_log_record WHERE account_id = $1 AND start_time >= to_timestamp($2 / 1000.0) AND start_time < to_timestamp($3 / 1000.0)'
-      : 'SELECT count(*)::int AS n FROM ringcentral.message WHERE account_id = $1 AND creation_time >= to_timestamp($2 / 1000.0) AND creation_time < to_timestamp($3 / 1000.0)';
-  const { rows } = await db.query<{ n: number }>(sql, [accountId, before - spanMs, before]);
-  return rows[0].n / spanMs;
+  const [from, column] = table === 'call_log' ? ['ringcentral.call_log_record', 'start_time'] : ['ringcentral.message', 'creation_time'];
+  const { rows } = await db.query<{ n: number; oldest_ms: number | null }>(
+    `SELECT count(*)::int AS n, (extract(epoch FROM min(${column})) * 1000)::float8 AS oldest_ms FROM ${from}
+      WHERE account_id = $1 AND ${column} >= to_timestamp($2 / 1000.0) AND ${column} < to_timestamp($3 / 1000.0)`,
+    [accountId, before - spanMs, before],
+  );
+  const { n, oldest_ms } = rows[0];
+  return n === 0 || oldest_ms === null ? 0 : n / Math.max(before - oldest_ms, 3_600_000);
 }
 
 /** When the account's last successful sync started (database clock), epoch ms. */

@@ -8,12 +8,13 @@
 import { afterEach, beforeEach, describe, expect, inject, it, vi } from 'vitest';
 import { run } from '../../src/client/main';
 import type { RunPlan } from '../../src/activities/request-plan';
-import { pagesFor, PLAN_GROUPS } from '../../src/plan/request-plan';
+import { isyncRequests, pagesFor, PLAN_GROUPS } from '../../src/plan/request-plan';
 import { accountSyncWorkflow, backfillWorkflow } from '../../src/workflows';
-import { ACCOUNT, useSyncStack } from '../support/sync-harness';
+import { ACCOUNT, expectCallLogEqualsTruth, useSyncStack } from '../support/sync-harness';
 
 const MINUTE = 60_000;
 const HOUR = 60 * MINUTE;
+const DAY = 24 * HOUR;
 const PAGE = 25; // the harness's page cap, told to the CLI through RCSYNC_MAX_PAGE_SIZE
 const iso = (ms: number) => new Date(ms).toISOString();
 
@@ -161,5 +162,38 @@ describe('request plan against actual', () => {
     vi.spyOn(console, 'error').mockImplementation((...a) => void errors.push(a.join(' ')));
     expect(await run(['sync', '--plan', '--wait'])).toBe(2);
     expect(errors).toEqual([expect.stringMatching(/--plan and --wait exclude each other/)]);
+  });
+});
+
+describe('the planner chooses the cheaper call-log path on the real stack', () => {
+  // No page cap: pages of 1,000 records against ISync responses of 250 are what the choice weighs.
+  const stack = useSyncStack({ seed: 24, extensions: 20, days: 10, callsPerExtensionPerDay: 40, messagesPerExtensionPerDay: 0, eventsPerDay: 0 }, {});
+  const heavy = () => stack.sim.requestLog().filter((r) => r.group === 'Heavy' && r.status === 200);
+  const sync = (name: string) =>
+    stack.client.workflow.execute(accountSyncWorkflow, { taskQueue: stack.taskQueue, workflowId: `${name}-${stack.taskQueue}`, args: [{ accountId: ACCOUNT }] });
+
+  it('after three days without a sync, an FSync and its frame cost fewer requests than ISync of the changes: the sync takes them', async () => {
+    const first = await sync('rp-token'); // the first sync: an FSync for the token, its day paged
+    // Three days pass, by the account's clock and by the database's (the last sync started three days ago).
+    stack.sim.clock.advance(3 * DAY);
+    await stack.db.pool.query(`UPDATE ringcentral.sync_run SET started_at = started_at - interval '3 days' WHERE run_id LIKE 'rp-token-%'`);
+
+    stack.sim.resetStats();
+    const result = await sync('rp-long-pause');
+    const plan = result.requests!.plan as RunPlan;
+    expect(plan.callLogVia).toBe('FSync');
+    expect(plan.steps.find((s) => s.startsWith('Heavy'))).toMatch(/call log: FSync and its frame of ~\d+ records, cheaper than ISync of ~\d+ changes \(\d+ requests\)/);
+    const log = heavy();
+    // What ISync would have cost at least: the calls that started since the token's sync alone (recordings and deletions come on top).
+    const started = stack.sim.truth.callLog({ from: first.window!.to, to: stack.sim.clock.now() - 5 * MINUTE, showDeleted: true }).length;
+    const isyncCost = isyncRequests(started);
+    // The token was set aside: one FSync, the frame paged by the call log, no ISync.
+    expect(log.filter((r) => r.path.includes('syncType=ISync'))).toEqual([]);
+    expect(log.filter((r) => r.path.includes('syncType=FSync'))).toHaveLength(1);
+    expect(log.length).toBeLessThan(isyncCost);
+    // The frame's records are estimates (the call rate of the one stored day; calls follow office hours): the pages may differ by one.
+    expect(Math.abs(log.length - plan.requests.Heavy)).toBeLessThanOrEqual(1);
+    expect(result.requests!.actual!.Heavy).toBe(stack.sim.requestLog().filter((r) => r.group === 'Heavy').length);
+    await expectCallLogEqualsTruth(stack, result.window!.from, result.window!.to, 'records');
   });
 });
