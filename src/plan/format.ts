@@ -17,11 +17,14 @@ export function groupLine(requests: Partial<GroupCounts>, groupMs?: Partial<Grou
 export interface RunRequests {
   plan: { requests: GroupCounts; groupMs: GroupCounts; predictedMs: number };
   actual?: Partial<GroupCounts>;
+  /** How long the run took, by the workflow's clock. */
+  actualMs?: number;
 }
 
 export function planVsActual(r: RunRequests): string {
   const plan = `plan: ${groupLine(r.plan.requests, r.plan.groupMs)}, ~${formatMs(r.plan.predictedMs)} in all`;
-  return r.actual ? `${plan} · actual: ${groupLine(r.actual)}` : plan;
+  if (!r.actual) return plan;
+  return `${plan} · actual: ${groupLine(r.actual)}${r.actualMs !== undefined ? `, ${formatMs(r.actualMs)} in all` : ''}`;
 }
 
 /** The plan as run counts (`requestsPlanned<Group>`, `requestsPredictedMs`), beside the `requestsSent<Group>` the run's close adds. */

@@ -38,7 +38,9 @@ export function planSync(f: SyncFacts): SyncPlan {
   ];
   const callLog = callLogStep(f);
   steps.push(callLog.step);
-  if (f.messages) {
+  if (!f.messages) {
+    steps.push({ group: 'Light', requests: 0, what: 'message stores: no extension list yet, so their count is known only after this run lists it', estimate: true });
+  } else {
     const m = f.messages;
     steps.push({
       group: 'Light',

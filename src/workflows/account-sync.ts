@@ -61,6 +61,7 @@ export async function accountSyncWorkflow(raw: AccountSyncInput): Promise<Accoun
   const input = withAccountId(raw);
   const info = workflowInfo();
   const runId = syncRunId();
+  const startedAt = Date.now(); // the workflow's clock: deterministic
   const progress: SyncProgress = { phase: 'starting', runId, counts: {} };
   setHandler(syncProgress, () => progress);
   const enter = (phase: SyncProgress['phase']) => {
@@ -145,7 +146,7 @@ export async function accountSyncWorkflow(raw: AccountSyncInput): Promise<Accoun
     enter('skipped');
     return { ...progress, heldBy: run.heldBy };
   }
-  if (progress.requests && run.sent) progress.requests.actual = run.sent;
+  if (progress.requests && run.sent) Object.assign(progress.requests, { actual: run.sent, actualMs: Date.now() - startedAt });
   enter('done');
   return run.value.length > 0 ? { ...progress, warnings: run.value } : progress;
 }

@@ -53,6 +53,7 @@ export async function backfillWorkflow(
   }
   const info = workflowInfo();
   const runId = syncRunId();
+  const startedAt = Date.now(); // the workflow's clock: deterministic
   const progress: BackfillProgress = { phase: 'snapshot', runId };
   setHandler(backfillProgress, () => progress);
   const details = () =>
@@ -119,7 +120,7 @@ export async function backfillWorkflow(
   );
   progress.phase = 'done';
   if (!progress.requests) return run.value;
-  progress.requests.actual = run.sent;
+  Object.assign(progress.requests, { actual: run.sent, actualMs: Date.now() - startedAt });
   details();
   return { ...run.value, requests: progress.requests };
 }

@@ -90,6 +90,15 @@ describe('the planner chooses the cheaper call-log path and says why', () => {
     });
     expect(plan.requests).toEqual({ Light: 370, Medium: 3 + 2, Heavy: 1, Auth: 0 });
     expect(plan.predictedMs).toBe(Math.ceil((370 / 50) * 60_000));
+    // Before the first extension list the mailboxes are unknown, and the plan says so instead of guessing.
+    const first = planSync({ limits: l, pageSizes, callLog: { state: 'none', changes: 0, frameRecords: 0, windowRecords: [0] } });
+    expect(first.requests).toEqual({ Light: 0, Medium: 2, Heavy: 2, Auth: 0 });
+    expect(first.steps.map((s) => s.what)).toEqual([
+      'extension list: never listed yet, at least one page',
+      'company directory: never listed yet, at least one page',
+      expect.stringMatching(/^call log: FSync for a token/),
+      expect.stringMatching(/^message stores: no extension list yet/),
+    ]);
   });
 
   it('a backfill pages one window unless windows were asked for, skips finished windows, and names the other choice', () => {
