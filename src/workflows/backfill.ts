@@ -6,12 +6,13 @@
  * idempotent and finished windows keep a "done" marker). Syncs merge the dimension; a
  * backfill only reads the extension list to know whose messages to fetch.
  */
-import { ApplicationFailure, continueAsNew, defineQuery, executeChild, setCurrentDetails, setHandler, workflowInfo } from '@temporalio/workflow';
+import { ApplicationFailure, continueAsNew, defineQuery, executeChild, patched, setCurrentDetails, setHandler, workflowInfo } from '@temporalio/workflow';
 import type { Window } from '../streams/endpoints';
-import { extraction } from './activity-options';
+import { bookkeeping, extraction } from './activity-options';
 import { walkCallLogWindows, type WindowWalk } from './call-log-windows';
 import { historyFull } from './history';
 import { messageFanOutWorkflow, skippedMailboxes, skippedMailboxesWarning, type MessageFanOutState } from './message-fan-out';
+import { messageExportWorkflow, type MessageExportState } from './message-export';
 import { childSearchAttributes } from './search-attributes';
 import { syncRunId, withSyncRun } from './sync-run';
 import { windowsOf } from './windows';
@@ -19,6 +20,18 @@ import { withAccountId } from '../activities/legacy-input';
 
 export const BACKFILL_STREAMS = ['call_log', 'messages'] as const;
 export type BackfillStream = (typeof BACKFILL_STREAMS)[number];
+
+/** How a backfill reads the message stores: per-mailbox paging, the account's message-store export, or whichever costs less. */
+export const MESSAGES_VIA = ['auto', 'export', 'pages'] as const;
+export type MessagesVia = (typeof MESSAGES_VIA)[number];
+
+/**
+ * `auto` takes the export from this many mailboxes on. Per-mailbox paging costs each mailbox
+ * its token request plus at least one page (Light); the export keeps the token requests and
+ * replaces every page by about 3 + archives Heavy requests and the task's run time. From 200
+ * mailboxes on the Light requests saved (at least 200) outweigh a few Heavy ones and the wait.
+ */
+export const EXPORT_MIN_MAILBOXES = 200;
 
 export interface BackfillInput {
   accountId: string;
@@ -28,6 +41,8 @@ export interface BackfillInput {
   /** Call-log windows of at most this size; default the whole range as one window (fewest requests). */
   windowMs?: number;
   messageConcurrency?: number;
+  /** Default 'auto' (EXPORT_MIN_MAILBOXES). */
+  messagesVia?: MessagesVia;
   /** Continue as new after this many events (the server's suggestion applies too). */
   maxHistoryEvents?: number;
 }
@@ -41,7 +56,7 @@ export interface BackfillProgress {
 
 export const backfillProgress = defineQuery<BackfillProgress>('progress');
 
-export async function backfillWorkflow(raw: BackfillInput): Promise<{ callLog?: CallLogBackfillState; messages?: MessageFanOutState; warnings?: string[] }> {
+export async function backfillWorkflow(raw: BackfillInput): Promise<{ callLog?: CallLogBackfillState; messages?: MessageFanOutState | MessageExportState; warnings?: string[] }> {
   const input = withAccountId(raw);
   if (!(Date.parse(input.from) < Date.parse(input.to))) {
     throw ApplicationFailure.nonRetryable(`Backfill range is empty or reversed: ${input.from} .. ${input.to}`, 'InvalidInput');
@@ -60,6 +75,7 @@ export async function backfillWorkflow(raw: BackfillInput): Promise<{ callLog?: 
       progress.phase = 'extracting';
       progress.callLogWorkflowId = input.streams.includes('call_log') ? `${info.workflowId}/call-log` : undefined;
       progress.messagesWorkflowId = wantMessages ? `${info.workflowId}/messages` : undefined;
+      const viaExport = wantMessages && (await messagesViaExport(input, runId));
       const [callLog, messages] = await Promise.all([
         progress.callLogWorkflowId
           ? executeChild(callLogBackfillWorkflow, {
@@ -69,7 +85,23 @@ export async function backfillWorkflow(raw: BackfillInput): Promise<{ callLog?: 
               args: [{ accountId: input.accountId, from: input.from, to: input.to, windowMs: input.windowMs, maxHistoryEvents: input.maxHistoryEvents }],
             })
           : undefined,
-        progress.messagesWorkflowId
+        progress.messagesWorkflowId && viaExport
+          ? executeChild(messageExportWorkflow, {
+              workflowId: progress.messagesWorkflowId,
+              staticSummary: 'Message stores through the message-store export (backfill)',
+              ...childSearchAttributes('messages', ['messages']),
+              args: [
+                {
+                  accountId: input.accountId,
+                  snapshotRunId: runId,
+                  window: { from: input.from, to: input.to },
+                  asOf: listed?.serverTime,
+                  concurrency: input.messageConcurrency,
+                  maxHistoryEvents: input.maxHistoryEvents,
+                },
+              ],
+            })
+          : progress.messagesWorkflowId
           ? executeChild(messageFanOutWorkflow, {
               workflowId: progress.messagesWorkflowId,
               staticSummary: 'Message stores of every mailbox (backfill)',
@@ -88,6 +120,7 @@ export async function backfillWorkflow(raw: BackfillInput): Promise<{ callLog?: 
             })
           : undefined,
       ]);
+      const exported = viaExport ? (messages as MessageExportState) : undefined;
       const counts = {
         callLogRecords: callLog?.records ?? 0,
         callLogWritten: callLog?.written ?? 0,
@@ -95,16 +128,28 @@ export async function backfillWorkflow(raw: BackfillInput): Promise<{ callLog?: 
         messageRecords: messages?.records ?? 0,
         messagesWritten: messages?.written ?? 0,
         ...(messages ? { mailboxesSkipped: skippedMailboxes(messages) } : {}),
+        ...(exported ? { messageExportArchives: exported.exportArchives, messageExportFellBack: exported.exportFellBack ? 1 : 0 } : {}),
       };
-      const warning = messages && skippedMailboxesWarning(messages);
+      const warnings = [
+        exported?.exportFellBack && `message-store export fell back to per-mailbox paging: ${exported.exportFellBack}`,
+        messages && skippedMailboxesWarning(messages),
+      ].filter((w): w is string => Boolean(w));
       // Hand over to sync: the call log is complete up to the range's end (the mailboxes' sync tokens are in their checkpoints).
       const watermarks = callLog ? { callLog: input.to, callLogFrom: input.from } : undefined;
-      return { value: { callLog, messages, ...(warning ? { warnings: [warning] } : {}) }, counts, watermarks };
+      return { value: { callLog, messages, ...(warnings.length ? { warnings } : {}) }, counts, watermarks };
     },
     () => ({}),
   );
   progress.phase = 'done';
   return run.value;
+}
+
+/** The backfill's choice (EXPORT_MIN_MAILBOXES); runs recorded before the export existed page, as they did. */
+async function messagesViaExport(input: BackfillInput, runId: string): Promise<boolean> {
+  if (!patched('message-export')) return false;
+  const via = input.messagesVia ?? 'auto';
+  if (via !== 'auto') return via === 'export';
+  return (await bookkeeping.countMessageMailboxes({ runId })) >= EXPORT_MIN_MAILBOXES;
 }
 
 export interface CallLogBackfillInput {
