@@ -14,7 +14,7 @@ import { ALL, expectMessagesEqualTruth, listedMailboxes } from '../support/messa
 import { ACCOUNT, useSyncStack, type SyncStack } from '../support/sync-harness';
 
 const HOUR = 3_600_000;
-const SIM = { extensions: 10, days: 4, messagesPerExtensionPerDay: 40, exportTaskMs: 120_000, exportMailboxesPerArchive: 3 };
+const SIM = { extensions: 10, days: 4, messagesPerExtensionPerDay: 120, exportTaskMs: 120_000, exportMailboxesPerArchive: 3 };
 
 const REPORT = '/message-store-report';
 const isPost = (r: { method: string; path: string }) => r.method === 'POST' && r.path.includes(REPORT);
@@ -99,7 +99,10 @@ describe('message backfill through the message-store export', () => {
     expect(messages.exportArchives).toBeGreaterThanOrEqual(3); // 3 mailboxes per archive
     expect(counts).toMatchObject({ messageExportArchives: messages.exportArchives, messageExportFellBack: 0 });
     expect((result.warnings ?? []).filter((w) => w.includes('export'))).toEqual([]);
-    expect(await expectExportLanded(stack)).toBeGreaterThan(500);
+    expect(await expectExportLanded(stack)).toBeGreaterThan(1000);
+    // More than an FSync shows (250 newest): the export, not the hand-over's FSyncs, brought them.
+    const [task] = stack.sim.truth.exportTasks();
+    expect(Math.max(...stack.sim.truth.messageExport({ from: task!.dateFrom, to: task!.dateTo, at: task!.completesAt }).map((m) => m.messages.length))).toBeGreaterThan(250);
 
     // The hand-over: the next sync follows each mailbox by ISync, pages nothing, and lands the truth.
     stack.sim.clock.advance(2 * HOUR);
