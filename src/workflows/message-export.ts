@@ -11,7 +11,7 @@
  * per-mailbox backfill pages them (their parked tokens make it page what they owe), and the
  * result says so.
  */
-import { executeChild, log, sleep, workflowInfo } from '@temporalio/workflow';
+import { defineQuery, executeChild, log, setHandler, sleep, workflowInfo } from '@temporalio/workflow';
 import type { Window } from '../streams/endpoints';
 import { extraction } from './activity-options';
 import { messageFanOutWorkflow, type MessageFanOutInput, type MessageFanOutState } from './message-fan-out';
@@ -36,6 +36,16 @@ export interface MessageExportState extends MessageFanOutState {
   exportFellBack?: string;
 }
 
+/** What `rcsync status` shows: the step, and the mailboxes and records done so far. */
+export interface MessageExportProgress {
+  step: 'tokens' | 'export task' | 'archives' | 'pages (the export fell back)' | 'done';
+  extensions: number;
+  records: number;
+  inFlight: number;
+}
+
+export const messageExportProgress = defineQuery<MessageExportProgress>('progress');
+
 const FIRST_POLL_MS = 2_000;
 const MAX_POLL_MS = 60_000;
 const DEFAULT_MAX_WAIT_MS = 6 * 3_600_000;
@@ -50,15 +60,26 @@ export async function messageExportWorkflow(input: MessageExportInput): Promise<
       args: [{ accountId, snapshotRunId: input.snapshotRunId, window, mode, asOf: input.asOf, concurrency: input.concurrency, maxHistoryEvents: input.maxHistoryEvents }],
     });
 
+  const progress: MessageExportProgress = { step: 'tokens', extensions: 0, records: 0, inFlight: 0 };
+  setHandler(messageExportProgress, () => progress);
+  const finish = (state: MessageExportState): MessageExportState => {
+    Object.assign(progress, { step: 'done', extensions: state.extensions, records: state.records });
+    return state;
+  };
+
   const tokens = await fanOut('handover', 'tokens');
+  Object.assign(progress, { step: 'export task', extensions: tokens.extensions, records: tokens.records });
   const reason = await awaitExport(input);
   if (typeof reason === 'string') {
     log.warn(`Message-store export not used, paging every mailbox instead: ${reason}`);
+    progress.step = 'pages (the export fell back)';
     const paged = await fanOut('backfill', 'pages');
-    return { ...paged, records: tokens.records + paged.records, written: tokens.written + paged.written, lightRequests: (tokens.lightRequests ?? 0) + (paged.lightRequests ?? 0), exportArchives: 0, exportFellBack: reason };
+    const lightRequests = (tokens.lightRequests ?? 0) + (paged.lightRequests ?? 0);
+    return finish({ ...paged, records: tokens.records + paged.records, written: tokens.written + paged.written, lightRequests, exportArchives: 0, exportFellBack: reason });
   }
+  progress.step = 'archives';
   const loaded = await extraction.loadMessageExport({ accountId, window, taskId: reason.taskId, runId: input.snapshotRunId, snapshotRunId: input.snapshotRunId });
-  return { ...tokens, records: tokens.records + loaded.records, written: tokens.written + loaded.written, exportArchives: loaded.pages };
+  return finish({ ...tokens, records: tokens.records + loaded.records, written: tokens.written + loaded.written, exportArchives: loaded.pages });
 }
 
 /** The completed task, or why there is none to load. */
