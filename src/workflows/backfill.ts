@@ -85,40 +85,7 @@ export async function backfillWorkflow(raw: BackfillInput): Promise<{ callLog?: 
               args: [{ accountId: input.accountId, from: input.from, to: input.to, windowMs: input.windowMs, maxHistoryEvents: input.maxHistoryEvents }],
             })
           : undefined,
-        progress.messagesWorkflowId && viaExport
-          ? executeChild(messageExportWorkflow, {
-              workflowId: progress.messagesWorkflowId,
-              staticSummary: 'Message stores through the message-store export (backfill)',
-              ...childSearchAttributes('messages', ['messages']),
-              args: [
-                {
-                  accountId: input.accountId,
-                  snapshotRunId: runId,
-                  window: { from: input.from, to: input.to },
-                  asOf: listed?.serverTime,
-                  concurrency: input.messageConcurrency,
-                  maxHistoryEvents: input.maxHistoryEvents,
-                },
-              ],
-            })
-          : progress.messagesWorkflowId
-          ? executeChild(messageFanOutWorkflow, {
-              workflowId: progress.messagesWorkflowId,
-              staticSummary: 'Message stores of every mailbox (backfill)',
-              ...childSearchAttributes('messages', ['messages']),
-              args: [
-                {
-                  accountId: input.accountId,
-                  snapshotRunId: runId,
-                  window: { from: input.from, to: input.to },
-                  mode: 'backfill',
-                  asOf: listed?.serverTime,
-                  concurrency: input.messageConcurrency,
-                  maxHistoryEvents: input.maxHistoryEvents,
-                },
-              ],
-            })
-          : undefined,
+        progress.messagesWorkflowId ? backfillMessages(input, runId, progress.messagesWorkflowId, viaExport, listed?.serverTime) : undefined,
       ]);
       const exported = viaExport ? (messages as MessageExportState) : undefined;
       const counts = {
@@ -142,6 +109,14 @@ export async function backfillWorkflow(raw: BackfillInput): Promise<{ callLog?: 
   );
   progress.phase = 'done';
   return run.value;
+}
+
+/** The message stores of the range, as a child: per-mailbox paging, or through the message-store export. */
+function backfillMessages(input: BackfillInput, runId: string, workflowId: string, viaExport: boolean, asOf?: string): Promise<MessageFanOutState | MessageExportState> {
+  const child = { workflowId, ...childSearchAttributes('messages', ['messages']) };
+  const args = { accountId: input.accountId, snapshotRunId: runId, window: { from: input.from, to: input.to }, asOf, concurrency: input.messageConcurrency, maxHistoryEvents: input.maxHistoryEvents };
+  if (viaExport) return executeChild(messageExportWorkflow, { ...child, staticSummary: 'Message stores through the message-store export (backfill)', args: [args] });
+  return executeChild(messageFanOutWorkflow, { ...child, staticSummary: 'Message stores of every mailbox (backfill)', args: [{ ...args, mode: 'backfill' }] });
 }
 
 /** The backfill's choice (EXPORT_MIN_MAILBOXES); runs recorded before the export existed page, as they did. */

@@ -5,13 +5,14 @@
  * lands the truth and says so; a retried download neither creates a second task nor loads a
  * finished archive again.
  */
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, describe, expect, it } from 'vitest';
 import type { Simulator } from 'ringcentral-simulator';
 import { accountSyncWorkflow, backfillWorkflow } from '../../src/workflows';
 import type { MessagesVia } from '../../src/workflows/backfill';
 import type { MessageExportState } from '../../src/workflows/message-export';
 import { ALL, expectMessagesEqualTruth, listedMailboxes } from '../support/message-truth';
-import { ACCOUNT, useSyncStack, type SyncStack } from '../support/sync-harness';
+import { ACCOUNT, stackEnv, useSyncStack, type SyncStack } from '../support/sync-harness';
+import { spawnWorkerProcess, type WorkerProcess } from '../support/worker-process';
 
 const HOUR = 3_600_000;
 const SIM = { extensions: 10, days: 4, messagesPerExtensionPerDay: 120, exportTaskMs: 120_000, exportMailboxesPerArchive: 3 };
@@ -171,5 +172,51 @@ describe('message backfill: the export falls back to per-mailbox paging', () => 
     expect(counts).toMatchObject({ messageExportFellBack: 1 });
     expect(stack.sim.requestLog().filter((r) => /\/archive\//.test(r.path))).toEqual([]);
     expect(await expectMessagesEqualTruth(stack, from, [], { to })).toBeGreaterThan(100);
+  });
+});
+
+describe('message backfill through the export: a worker killed mid-download', () => {
+  const stack = useSyncStack({ seed: 23, ...SIM }, undefined, 0);
+  const workers: WorkerProcess[] = [];
+  afterAll(() => {
+    for (const w of workers) w.kill();
+  });
+
+  it('SIGKILL while archives download, restart: the same task, at most one archive downloaded twice, the export lands', { timeout: 240_000 }, async () => {
+    const env = stackEnv(stack);
+    // Slow downloads, so the kill lands between archives.
+    stack.sim.faults.add({ kind: 'slow', delayMs: 400, probability: 1, match: { path: '/archive/' } });
+    workers.push(spawnWorkerProcess(env));
+    const to = stack.sim.clock.now();
+    const from = to - 3 * 24 * HOUR;
+    const stop = completeExportTasks(stack.sim);
+    try {
+      const handle = await stack.client.workflow.start(backfillWorkflow, {
+        taskQueue: stack.taskQueue,
+        workflowId: `export-kill-${stack.taskQueue}`,
+        args: [{ accountId: ACCOUNT, from: new Date(from).toISOString(), to: new Date(to).toISOString(), streams: ['messages'], messagesVia: 'export' }],
+      });
+      const downloaded = () => stack.sim.requestLog().filter((r) => /\/archive\/\d+$/.test(r.path) && r.status === 200);
+      const deadline = Date.now() + 90_000;
+      while (downloaded().length < 2 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 50));
+      expect(downloaded().length).toBeGreaterThanOrEqual(2);
+      workers[0]!.kill('SIGKILL');
+      const atKill = new Set(downloaded().map((r) => r.path)).size;
+      workers.push(spawnWorkerProcess(env));
+      const result = await handle.result();
+      expect((result.messages as MessageExportState).exportFellBack).toBeUndefined();
+      const log = stack.sim.requestLog();
+      expect(log.filter(isPost)).toHaveLength(1);
+      const fetches = new Map<string, number>();
+      for (const r of downloaded()) fetches.set(r.path, (fetches.get(r.path) ?? 0) + 1);
+      expect([...fetches.values()].filter((n) => n > 1).length).toBeLessThanOrEqual(1);
+      expect(Math.max(...fetches.values())).toBeLessThanOrEqual(2);
+      expect(fetches.size).toBe((result.messages as MessageExportState).exportArchives);
+      expect(fetches.size, 'archives were left to download after the kill').toBeGreaterThan(atKill);
+      expect(await expectExportLanded(stack)).toBeGreaterThan(1000);
+    } finally {
+      stop();
+      stack.sim.faults.clear();
+    }
   });
 });
