@@ -30,6 +30,8 @@ export interface MessageExportInput {
 /** The export's checkpoint: its task, how many of its archives are written, and the counts so far. */
 interface ExportCheckpoint extends Partial<StreamCounts> {
   taskId: string;
+  /** The end of the task's range (its creation): the hand-over's tokens up to it are covered. */
+  dateTo?: string;
   archivesDone: number;
   done?: boolean;
 }
@@ -62,9 +64,11 @@ export function messageExportActivities(deps: ActivityDeps) {
           if (err instanceof RingCentralError && (err.kind === 'permission' || err.kind === 'bad_request')) return { refused: err.message };
           throw err;
         }
-        const taskId = (body as { id?: unknown } | undefined)?.id;
-        if (typeof taskId !== 'string' || !taskId) throw new RingCentralError('malformed', `${messageStoreExport.create}: the created task has no id`, { endpoint: messageStoreExport.create });
-        await writeCheckpoint(deps.pool, key, { taskId, archivesDone: 0 } satisfies ExportCheckpoint);
+        const task = (body ?? {}) as { id?: unknown; dateTo?: unknown };
+        if (typeof task.id !== 'string' || !task.id) throw new RingCentralError('malformed', `${messageStoreExport.create}: the created task has no id`, { endpoint: messageStoreExport.create });
+        const taskId = task.id;
+        const dateTo = typeof task.dateTo === 'string' && Number.isFinite(Date.parse(task.dateTo)) ? task.dateTo : undefined;
+        await writeCheckpoint(deps.pool, key, { taskId, archivesDone: 0, ...(dateTo ? { dateTo } : {}) } satisfies ExportCheckpoint);
         return { taskId };
       });
     },
@@ -112,13 +116,15 @@ export function messageExportActivities(deps: ActivityDeps) {
           counts = await inTransaction(deps.pool, async (db) => {
             const archive = addCounts(counts, { pages: 1, ...(await writeArchive(db, input.accountId, zip, mailboxes, `export archive ${i + 1}`)) });
             await touchRunProgress(db, input.runId);
-            await writeCheckpoint(db, key, { taskId: input.taskId, archivesDone: i + 1, ...archive } satisfies ExportCheckpoint);
+            await writeCheckpoint(db, key, { ...saved, archivesDone: i + 1, ...archive } satisfies ExportCheckpoint);
             return archive;
           });
           if (activity.cancellationSignal.aborted) throw activity.cancellationSignal.reason;
         }
-        for (const extensionId of mailboxes) await completeHandover(deps.pool, mailboxKey({ accountId: input.accountId, extensionId }), input.window.from);
-        await writeCheckpoint(deps.pool, key, { taskId: input.taskId, archivesDone: archives.length, done: true, ...counts } satisfies ExportCheckpoint);
+        // Without the task's end, nothing counts as covered: the mailboxes keep owing their paging (the next sync's).
+        const covered = { from: input.window.from, to: saved.dateTo ?? input.window.from };
+        for (const extensionId of mailboxes) await completeHandover(deps.pool, mailboxKey({ accountId: input.accountId, extensionId }), covered);
+        await writeCheckpoint(deps.pool, key, { ...saved, archivesDone: archives.length, done: true, ...counts } satisfies ExportCheckpoint);
         return counts;
       });
     },

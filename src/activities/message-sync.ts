@@ -118,17 +118,17 @@ async function followChanges(deps: ActivityDeps, rc: RingCentralAccount, m: Mail
 }
 
 /**
- * A message-store export of creation times from `coveredFrom` up to its task's creation has
- * landed, and it was created after the mailbox's token was taken (deferPaging): the paging
- * the checkpoint still owes is done but for the part before `coveredFrom`, which stays owed
- * as a widening the next sync pages once.
+ * A message-store export of creation times `covered` has landed (its end: the task's creation,
+ * after the hand-over took the tokens). The paging the mailbox's checkpoint owes (deferPaging)
+ * is done, but for the part before `covered.from`, which stays owed as a widening the next sync
+ * pages once. A token taken after the export's end (a later run's hand-over) keeps owing all.
  */
-export async function completeHandover(db: Db, key: CheckpointKey, coveredFrom: string): Promise<void> {
+export async function completeHandover(db: Db, key: CheckpointKey, covered: Window): Promise<void> {
   const cursor = await readCheckpoint<MailboxCheckpoint>(db, key);
   const owed = cursor && 'pendingSyncToken' in cursor ? { from: cursor.frameFrom, to: cursor.syncTime } : cursor?.widen;
-  if (!cursor || !cursor.frameFrom || !owed) return;
+  if (!cursor || !cursor.frameFrom || !owed || Date.parse(owed.to) > Date.parse(covered.to)) return;
   const syncToken = 'pendingSyncToken' in cursor ? cursor.pendingSyncToken : cursor.syncToken;
-  const uncovered = Date.parse(owed.from) < Date.parse(coveredFrom) ? { from: owed.from, to: earlierIso(owed.to, coveredFrom) } : undefined;
+  const uncovered = Date.parse(owed.from) < Date.parse(covered.from) ? { from: owed.from, to: earlierIso(owed.to, covered.from) } : undefined;
   await writeCheckpoint(db, key, { syncToken, frameFrom: cursor.frameFrom, ...(uncovered ? { widen: uncovered } : {}) } satisfies TokenCursor);
 }
 
