@@ -10,6 +10,7 @@ import type { Simulator } from 'ringcentral-simulator';
 import { accountSyncWorkflow, backfillWorkflow } from '../../src/workflows';
 import type { MessagesVia } from '../../src/workflows/backfill';
 import type { MessageExportState } from '../../src/workflows/message-export';
+import { findLeaks, servedSecrets } from '../support/leak-scan';
 import { ALL, expectMessagesEqualTruth, listedMailboxes } from '../support/message-truth';
 import { ACCOUNT, stackEnv, useSyncStack, type SyncStack } from '../support/sync-harness';
 import { spawnWorkerProcess, type WorkerProcess } from '../support/worker-process';
@@ -134,6 +135,19 @@ describe('message backfill through the message-store export', () => {
     expect(log.filter((r) => isArchive(2)(r) && r.status === 200)).toHaveLength(1);
     expect(messages.exportArchives).toBeGreaterThanOrEqual(2);
     expect(await expectExportLanded(stack)).toBeGreaterThan(500);
+  });
+
+  it('the export workflows\' histories carry ids, counts and times, never message data', async () => {
+    const secrets = servedSecrets(stack.sim, { from: stack.sim.clock.now() - 5 * 24 * HOUR });
+    expect(secrets.personal.size).toBeGreaterThan(100); // message subjects among them
+    const types = new Set<string>();
+    for await (const wf of stack.client.workflow.list({ query: `TaskQueue = '${stack.taskQueue}'` })) {
+      const history = JSON.stringify(await stack.client.workflow.getHandle(wf.workflowId, wf.runId).fetchHistory());
+      const decoded = history.replace(/"data":"([A-Za-z0-9+/=]+)"/g, (_, b64) => Buffer.from(b64, 'base64').toString('utf8'));
+      expect(findLeaks(decoded, secrets), `history of ${wf.workflowId}`).toEqual([]);
+      types.add(wf.type);
+    }
+    expect(types).toContain('messageExportWorkflow');
   });
 });
 
