@@ -109,7 +109,7 @@ export function messageExportActivities(deps: ActivityDeps) {
         const activity = Context.current();
         const mailboxes = new Set(await runMailboxes(deps, input.snapshotRunId));
         const list = await rc.request(messageStoreExport.rateGroup, { path: messageStoreExport.archives(input.taskId) }, activity.cancellationSignal);
-        const archives = archiveUris(list.body, messageStoreExport.archives(input.taskId));
+        const archives = archiveUris(list.body, messageStoreExport.archives(input.taskId), rc.credentials.serverUrl);
         for (let i = saved.archivesDone; i < archives.length; i++) {
           activity.heartbeat({ stream: 'messages', request: `export archive ${i + 1}/${archives.length}` });
           const zip = (await rc.request(messageStoreExport.rateGroup, { path: archives[i]!, read: 'bytes' }, activity.cancellationSignal)).body as Buffer;
@@ -150,11 +150,24 @@ async function runMailboxes(deps: ActivityDeps, runId: string): Promise<number[]
   }
 }
 
-function archiveUris(body: unknown, path: string): string[] {
+/**
+ * The archives' download addresses. The access token goes with each download, so only to the
+ * API's own origin or, over https, to a host of the same site (RingCentral serves media from
+ * sibling hosts).
+ */
+export function archiveUris(body: unknown, path: string, serverUrl: string): string[] {
   const records = (body as { records?: unknown } | undefined)?.records;
   const uris = Array.isArray(records) ? records.map((r) => (r as { uri?: unknown } | null)?.uri) : undefined;
   if (!uris || uris.some((u) => typeof u !== 'string')) throw new RingCentralError('malformed', `${path}: the archive list has no records with a uri`, { endpoint: path });
-  return uris as string[];
+  const server = new URL(serverUrl);
+  const site = (host: string) => host.split('.').slice(-2).join('.');
+  return (uris as string[]).map((uri) => {
+    const url = new URL(uri, server);
+    if (url.origin !== server.origin && !(url.protocol === 'https:' && site(url.hostname) === site(server.hostname))) {
+      throw new RingCentralError('malformed', `${path}: an archive is served from ${url.origin}, not from ${server.origin}'s site; the token is not sent there`, { endpoint: path });
+    }
+    return url.toString();
+  });
 }
 
 /** Upserts an archive's mailbox files (those of `mailboxes` only); returns records read and rows written. */
