@@ -90,7 +90,7 @@ export class RingCentralAccount {
   async request(group: RateGroup, req: RcRequest, signal?: AbortSignal): Promise<Fetched> {
     for (let attempt = 1; ; attempt++) {
       try {
-        return await this.getOnce(group, req, signal);
+        return await this.requestOnce(group, req, signal);
       } catch (err) {
         if (!(err instanceof RingCentralError) || req.method === 'POST' || attempt >= RETRY_POLICY[err.kind].inPlaceAttempts) throw err;
         const delay = err.details.retryAfterMs ?? 500 * 2 ** (attempt - 1);
@@ -100,7 +100,7 @@ export class RingCentralAccount {
     }
   }
 
-  private async getOnce(group: RateGroup, req: RcRequest, signal?: AbortSignal): Promise<Fetched> {
+  private async requestOnce(group: RateGroup, req: RcRequest, signal?: AbortSignal): Promise<Fetched> {
     const { path } = req;
     const generation = await this.validToken();
     try {
