@@ -41,8 +41,9 @@ export interface BackfillInput {
   /** Call-log windows of at most this size; default the whole range as one window (fewest requests). */
   windowMs?: number;
   messageConcurrency?: number;
-  /** Default 'auto' (EXPORT_MIN_MAILBOXES). */
+  /** Default 'auto': the export from `exportMinMailboxes` (default EXPORT_MIN_MAILBOXES) listed mailboxes on. */
   messagesVia?: MessagesVia;
+  exportMinMailboxes?: number;
   /** Continue as new after this many events (the server's suggestion applies too). */
   maxHistoryEvents?: number;
 }
@@ -124,7 +125,7 @@ async function messagesViaExport(input: BackfillInput, runId: string): Promise<b
   if (!patched('message-export')) return false;
   const via = input.messagesVia ?? 'auto';
   if (via !== 'auto') return via === 'export';
-  return (await bookkeeping.countMessageMailboxes({ runId })) >= EXPORT_MIN_MAILBOXES;
+  return (await bookkeeping.countMessageMailboxes({ runId })) >= (input.exportMinMailboxes ?? EXPORT_MIN_MAILBOXES);
 }
 
 export interface CallLogBackfillInput {

@@ -34,14 +34,14 @@ function completeExportTasks(sim: Simulator): () => void {
   return () => clearInterval(timer);
 }
 
-async function backfill(stack: SyncStack, name: string, from: number, to: number, messagesVia: MessagesVia) {
+async function backfill(stack: SyncStack, name: string, from: number, to: number, messagesVia: MessagesVia, exportMinMailboxes?: number) {
   const stop = completeExportTasks(stack.sim);
   try {
     const workflowId = `${name}-${stack.taskQueue}`;
     const result = await stack.client.workflow.execute(backfillWorkflow, {
       taskQueue: stack.taskQueue,
       workflowId,
-      args: [{ accountId: ACCOUNT, from: new Date(from).toISOString(), to: new Date(to).toISOString(), streams: ['messages'], messagesVia }],
+      args: [{ accountId: ACCOUNT, from: new Date(from).toISOString(), to: new Date(to).toISOString(), streams: ['messages'], messagesVia, exportMinMailboxes }],
     });
     const { rows } = await stack.db.pool.query(`SELECT counts FROM ringcentral.sync_run WHERE run_id LIKE $1`, [`${workflowId}%`]);
     return { result, messages: result.messages as MessageExportState, counts: rows[0].counts as Record<string, number> };
@@ -168,7 +168,10 @@ describe('message backfill: the export falls back to per-mailbox paging', () => 
     const to = stack.sim.clock.now();
     const from = to - 2 * 24 * HOUR;
     stack.sim.faults.add({ kind: '403', match: { path: REPORT, method: 'POST' } });
-    const { messages, counts, result } = await backfill(stack, 'refused', from, to, 'export');
+    stack.sim.resetStats();
+    // auto, with a threshold this account reaches: the export is asked for.
+    const { messages, counts, result } = await backfill(stack, 'refused', from, to, 'auto', 5);
+    expect(stack.sim.requestLog().filter((r) => isPost(r) && r.status === 403)).toHaveLength(1);
     expect(messages.exportFellBack).toMatch(/refused/);
     expect(counts).toMatchObject({ messageExportFellBack: 1, messageExportArchives: 0 });
     expect(result.warnings?.[0]).toMatch(/^message-store export fell back to per-mailbox paging: RingCentral refused the export/);
