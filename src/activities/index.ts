@@ -8,6 +8,7 @@ import { callLogSyncActivities } from './call-log-sync';
 import type { ActivityDeps } from './deps';
 import { dimensionActivities } from './dimension';
 import { healthCheckActivities } from './health-check';
+import { messageExportActivities } from './message-export';
 import { messageActivities } from './messages';
 import { requestPlanActivities } from './request-plan';
 import { runActivities } from './runs';
@@ -24,6 +25,7 @@ export function createActivities(deps: ActivityDeps) {
     ...callLogActivities(deps),
     ...callLogSyncActivities(deps),
     ...messageActivities(deps),
+    ...messageExportActivities(deps),
     ...dimensionActivities(deps),
   };
 }

@@ -15,6 +15,7 @@ import { oldestFollowedMessage } from '../warehouse/mailboxes';
 import { upsertMessages } from '../warehouse/records';
 import { DEFAULT_EXTRACTION_SETTINGS, pageWriter, type ActivityDeps } from './deps';
 import { activityIdentity } from './window-paging';
+import type { Db } from '../warehouse/db';
 
 export interface MailboxSync {
   accountId: string;
@@ -23,6 +24,11 @@ export interface MailboxSync {
   window: Window;
   /** Pages one creation-time window of the mailbox's message store (checkpointed per window). */
   pageWindow(window: Window): Promise<StreamCounts>;
+  /**
+   * Take the token but leave the frame's paging owed in the checkpoint (a pending token, or a
+   * widening's range): a message-store export is to bring those messages (completeHandover).
+   */
+  deferPaging?: boolean;
 }
 
 /**
@@ -71,6 +77,7 @@ export async function syncMailbox(deps: ActivityDeps, rc: RingCentralAccount, m:
     fsync = cursor.fsync; // an earlier attempt of this activity ran the FSync
   }
   if (!cursor || !('pendingSyncToken' in cursor)) throw new Error('unreachable: sync cursor without a pending token');
+  if (m.deferPaging) return fsync;
   // Up to the FSync's own time, so nothing between the snapshot and the FSync falls through a capped FSync.
   const paged = await m.pageWindow({ from: cursor.frameFrom, to: laterIso(cursor.syncTime, m.window.to) });
   await writeCheckpoint(deps.pool, key, { syncToken: cursor.pendingSyncToken, frameFrom: cursor.frameFrom });
@@ -104,10 +111,25 @@ async function followChanges(deps: ActivityDeps, rc: RingCentralAccount, m: Mail
       return { checkpoint: cursor, next: page.next };
     },
   });
-  if (!cursor.widen) return totals;
+  if (!cursor.widen || m.deferPaging) return totals;
   const paged = await m.pageWindow(cursor.widen);
   await writeCheckpoint(deps.pool, mailboxKey(m), { syncToken: cursor.syncToken, frameFrom: cursor.frameFrom });
   return addCounts(totals, paged);
+}
+
+/**
+ * A message-store export of creation times `covered` has landed (its end: the task's creation,
+ * after the hand-over took the tokens). The paging the mailbox's checkpoint owes (deferPaging)
+ * is done, but for the part before `covered.from`, which stays owed as a widening the next sync
+ * pages once. A token taken after the export's end (a later run's hand-over) keeps owing all.
+ */
+export async function completeHandover(db: Db, key: CheckpointKey, covered: Window): Promise<void> {
+  const cursor = await readCheckpoint<MailboxCheckpoint>(db, key);
+  const owed = cursor && 'pendingSyncToken' in cursor ? { from: cursor.frameFrom, to: cursor.syncTime } : cursor?.widen;
+  if (!cursor || !cursor.frameFrom || !owed || Date.parse(owed.to) > Date.parse(covered.to)) return;
+  const syncToken = 'pendingSyncToken' in cursor ? cursor.pendingSyncToken : cursor.syncToken;
+  const uncovered = Date.parse(owed.from) < Date.parse(covered.from) ? { from: owed.from, to: earlierIso(owed.to, covered.from) } : undefined;
+  await writeCheckpoint(db, key, { syncToken, frameFrom: cursor.frameFrom, ...(uncovered ? { widen: uncovered } : {}) } satisfies TokenCursor);
 }
 
 /** The mailbox's message-sync as a page stream: its records go to the message table, its tokens to the mailbox's checkpoint. */
@@ -128,6 +150,10 @@ function tokenOf(page: Page<SyncCursor>): string {
 
 export function mailboxKey(m: { accountId: string; extensionId: number }): CheckpointKey {
   return { accountId: m.accountId, stream: 'messages', scope: String(m.extensionId) };
+}
+
+function earlierIso(a: string, b: string): string {
+  return Date.parse(a) <= Date.parse(b) ? a : b;
 }
 
 function laterIso(a: string, b: string): string {

@@ -10,7 +10,7 @@ import { extensionInfo, messageStore, type Window } from '../streams/endpoints';
 import { RingCentralError } from '../ringcentral/errors';
 import type { RingCentralAccount } from '../ringcentral/client';
 import { deleteCheckpoint } from '../warehouse/checkpoints';
-import { snapshotMailboxes } from '../warehouse/mailboxes';
+import { countSnapshotMailboxes, snapshotMailboxes } from '../warehouse/mailboxes';
 import { dirtyMark, learntLightLimit, mailboxCandidates, recordReconciled, saveSelection, selectedMailboxes } from '../warehouse/mailbox-state';
 import { DEFAULT_LIMITS } from '../ratelimit/governor';
 import { planMailboxes, type MessagePlan } from './message-budget';
@@ -27,8 +27,11 @@ export interface ExtensionMessagesInput {
   extensionId: number;
   /** Creation-time window paged from the message store (backfill, or the first sync of an extension). */
   window: Window;
-  /** 'backfill': the window, handing a sync token over (FSync, or a widening ISync). 'sync': ISync from the stored token, or FSync + window when there is none. */
-  mode: 'backfill' | 'sync';
+  /**
+   * 'backfill': the window, handing a sync token over (FSync, or a widening ISync). 'sync': ISync from the stored token, or FSync + window when there is none.
+   * 'handover': a backfill's token only, its paging left owed for a message-store export to bring (completeHandover).
+   */
+  mode: 'backfill' | 'sync' | 'handover';
   /** Server time the mailbox counts as reconciled up to when this succeeds (default: the window's end). */
   asOf?: string;
 }
@@ -71,6 +74,12 @@ export function messageActivities(deps: ActivityDeps) {
       return plan;
     },
 
+    /** How many mailboxes a run's snapshot lists for reading (the backfill's choice between export and paging). */
+    async countMessageMailboxes(input: { runId: string }): Promise<number> {
+      const s = { ...DEFAULT_EXTRACTION_SETTINGS, ...deps.settings };
+      return countSnapshotMailboxes(deps.pool, { runId: input.runId, excludeTypes: s.messageExcludeTypes, excludeStatuses: s.messageExcludeStatuses });
+    },
+
     /** Extension ids whose message stores are synced, in pages (fan-out input): the run's selection, or all of its snapshot but the excluded types and statuses. */
     async listMessageExtensions(input: { runId: string; afterId: number; limit: number; selected?: boolean }): Promise<number[]> {
       const s = { ...DEFAULT_EXTRACTION_SETTINGS, ...deps.settings };
@@ -104,7 +113,9 @@ async function readMailbox(deps: ActivityDeps, input: ExtensionMessagesInput): P
   const page = (window: Window, keepDoneMarker: boolean) => pageWindow(deps, rc, input, window, keepDoneMarker);
   try {
     try {
-      if (input.mode === 'sync') return { ...(await syncMailbox(deps, rc, { ...input, pageWindow: (w) => page(w, false) })), extensionGone: false };
+      if (input.mode !== 'backfill') {
+        return { ...(await syncMailbox(deps, rc, { ...input, pageWindow: (w) => page(w, false), deferPaging: input.mode === 'handover' })), extensionGone: false };
+      }
       return { ...(await backfillMailbox(deps, rc, input, page)), extensionGone: false };
     } catch (err) {
       // The extension was in this run's list: a 404 from message-sync is not "gone"; read the store instead.

@@ -39,7 +39,7 @@ function describe(p: Progress | undefined, children: Record<string, Progress | u
     if (w?.from) parts.push(`window ${w.from.slice(0, 16)}`);
   }
   const m = children.messages;
-  if (m) parts.push(`messages ${m.extensions} extensions, ${m.records} records (${m.inFlight} in flight)`);
+  if (m) parts.push(`messages ${m.step ? `(export: ${m.step}) ` : ''}${m.extensions} extensions, ${m.records} records (${m.inFlight} in flight)`);
   parts.push(...waits);
   return parts.filter(Boolean).join(' · ');
 }

@@ -1,6 +1,6 @@
 /** Input checks for CLI commands: each failure is one line naming the problem and the fix. */
 import { loadAccounts } from '../config';
-import { BACKFILL_STREAMS, type BackfillStream } from '../workflows/backfill';
+import { BACKFILL_STREAMS, MESSAGES_VIA, type BackfillStream, type MessagesVia } from '../workflows/backfill';
 import { fail } from './errors';
 
 /** RingCentral keeps call logs for 12 months (9 on some accounts). */
@@ -37,6 +37,11 @@ export function parseStreams(text: string | undefined): BackfillStream[] {
   const unknown = streams.filter((s) => !(BACKFILL_STREAMS as readonly string[]).includes(s));
   if (unknown.length || streams.length === 0) fail(`Unknown stream "${unknown.join(',') || text}": choose from ${BACKFILL_STREAMS.join(', ')}.`);
   return [...new Set(streams)] as BackfillStream[];
+}
+
+export function parseMessagesVia(text: string): MessagesVia {
+  if (!(MESSAGES_VIA as readonly string[]).includes(text)) fail(`Unknown --messages-via "${text}": choose from ${MESSAGES_VIA.join(', ')}.`);
+  return text as MessagesVia;
 }
 
 /** `--account` defaults to the key the RC_* variables configure, so exported settings work as they are. */

@@ -74,6 +74,9 @@ export async function runDemo(o: DemoOptions): Promise<DemoHandle> {
       // so queries with now() ask about the same moment as the data.
       now: new Date(Date.now() - (o.syncs + 2) * SYNC_STEP),
       clockSpeed: 0, // the demo moves simulated time itself, between syncs
+      // Time stands still during the backfill: an account large enough for the message-store
+      // export (--extensions 200 and more) gets its export at once instead of never.
+      exportTaskMs: 0,
       rateLimits,
       callsPerExtensionPerDay: 40, // a busy office, so the recycled number has calls on both sides
       messagesPerExtensionPerDay: 6,

@@ -24,7 +24,7 @@ const RUN_KIND_OF_WORKFLOW: Record<string, string> = {
 };
 
 /** Child workflows that work one stream. */
-const STREAM_OF_WORKFLOW: Record<string, string> = { callLogBackfillWorkflow: 'call_log', messageFanOutWorkflow: 'messages' };
+const STREAM_OF_WORKFLOW: Record<string, string> = { callLogBackfillWorkflow: 'call_log', messageFanOutWorkflow: 'messages', messageExportWorkflow: 'messages' };
 
 const CREDENTIAL_FIELDS = ['jwt', 'clientSecret', 'password', 'authorization', 'access_token', 'refresh_token', 'accessToken', 'refreshToken'];
 

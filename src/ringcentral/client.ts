@@ -15,6 +15,16 @@ import { classifyHttpError, classifyNetworkError, RETRY_POLICY, RingCentralError
 
 export type Query = Record<string, string | number | boolean | string[] | undefined>;
 
+/** One request: a GET of JSON by default; a POST with a JSON body, or a GET of raw bytes (an archive). */
+export interface RcRequest {
+  method?: 'GET' | 'POST';
+  /** API path, or an absolute URL the API handed out (an archive's `uri`). */
+  path: string;
+  query?: Query;
+  body?: Record<string, unknown>;
+  read?: 'json' | 'bytes';
+}
+
 /** A response body with the server's clock at the time it answered (its Date header). */
 export interface Fetched {
   body: unknown;
@@ -71,11 +81,19 @@ export class RingCentralAccount {
 
   /** Like get, with the server's Date: each page carries its own clock reading. */
   async fetch(group: RateGroup, path: string, query: Query = {}, signal?: AbortSignal): Promise<Fetched> {
+    return this.request(group, { path, query }, signal);
+  }
+
+  /**
+   * Any request, through the same governor, token handling and in-place retries as a GET.
+   * A POST is never repeated in place: it may have been carried out before the answer was lost.
+   */
+  async request(group: RateGroup, req: RcRequest, signal?: AbortSignal): Promise<Fetched> {
     for (let attempt = 1; ; attempt++) {
       try {
-        return await this.getOnce(group, path, query, signal);
+        return await this.requestOnce(group, req, signal);
       } catch (err) {
-        if (!(err instanceof RingCentralError) || attempt >= RETRY_POLICY[err.kind].inPlaceAttempts) throw err;
+        if (!(err instanceof RingCentralError) || req.method === 'POST' || attempt >= RETRY_POLICY[err.kind].inPlaceAttempts) throw err;
         const delay = err.details.retryAfterMs ?? 500 * 2 ** (attempt - 1);
         if (delay > (this.options.maxInlineWaitMs ?? 3_000) || signal?.aborted) throw err;
         await new Promise((r) => setTimeout(r, delay));
@@ -83,16 +101,17 @@ export class RingCentralAccount {
     }
   }
 
-  private async getOnce(group: RateGroup, path: string, query: Query, signal?: AbortSignal): Promise<Fetched> {
+  private async requestOnce(group: RateGroup, req: RcRequest, signal?: AbortSignal): Promise<Fetched> {
+    const { path } = req;
     const generation = await this.validToken();
     try {
-      return await this.send(group, path, query, signal);
+      return await this.send(group, req, signal);
     } catch (err) {
       if (!(err instanceof RingCentralError) || err.kind !== 'auth') throw err;
       // Expired or revoked: renew once (unless another caller already did), then try again.
       await (this.generation === generation ? this.renew(true) : this.renewal);
       try {
-        return await this.send(group, path, query, signal);
+        return await this.send(group, req, signal);
       } catch (again) {
         if (again instanceof RingCentralError && again.kind === 'auth') {
           throw new RingCentralError('permission', `${path}: the token was rejected right after a fresh login; check that the app and JWT user are still authorized`, again.details);
@@ -183,18 +202,20 @@ export class RingCentralAccount {
     if (error.kind === 'transient') throw error;
   }
 
-  private async send(defaultGroup: RateGroup, path: string, query: Query, signal?: AbortSignal): Promise<Fetched> {
+  private async send(defaultGroup: RateGroup, { method = 'GET', path, query = {}, body, read = 'json' }: RcRequest, signal?: AbortSignal): Promise<Fetched> {
     const { governor } = this.options;
-    const route = path.replace(/\/\d+(?=\/|$)/g, '/{id}');
+    // One route per API path whatever the ids (numeric, or an export task's) and the host.
+    const route = path.replace(/^https?:\/\/[^/]+/, '').replace(/\/\d+(?=\/|$)/g, '/{id}').replace(/(message-store-report)\/[^/]+/, '$1/{taskId}');
     const group = this.learnedGroups.get(route) ?? defaultGroup;
     const ticket = await acquireSlot(governor, this.accountId, group, { maxInlineWaitMs: this.options.maxInlineWaitMs ?? 3_000, workflowId: currentWorkflowId() });
     const timeout = AbortSignal.timeout(this.options.requestTimeoutMs ?? 20_000);
     let response: Response;
     try {
       response = await this.sdk.platform().send({
-        method: 'GET',
+        method,
         url: path,
         query: cleanQuery(query),
+        ...(body ? { body } : {}),
         signal: signal ? AbortSignal.any([timeout, signal]) : timeout,
         retry: true, // the SDK must not repeat a 401/429 behind the governor's back
       } as never);
@@ -221,7 +242,8 @@ export class RingCentralAccount {
       if (error.kind === 'rate_limited') await governor.penalize(this.accountId, serverGroup, error.details.retryAfterMs!);
       throw error;
     }
-    return { body: await readJson(path, response), serverTime: Number.isFinite(date) ? new Date(date) : undefined };
+    const content = read === 'bytes' ? await bodyBytes(path, response) : await readJson(path, response);
+    return { body: content, serverTime: Number.isFinite(date) ? new Date(date) : undefined };
   }
 }
 
@@ -235,6 +257,14 @@ async function readJson(path: string, response: Response): Promise<unknown> {
       status: response.status,
       endpoint: path,
     });
+  }
+}
+
+async function bodyBytes(path: string, response: Response): Promise<Buffer> {
+  try {
+    return Buffer.from(await response.arrayBuffer());
+  } catch (err) {
+    throw classifyNetworkError(path, err);
   }
 }
 

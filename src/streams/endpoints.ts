@@ -98,3 +98,17 @@ export const extensionInfo = {
   rateGroup: 'Light' as RateGroup,
   path: (extensionId: number) => `/restapi/v1.0/account/~/extension/${extensionId}`,
 };
+
+/**
+ * The account's message-store export (Heavy, permission ReadMessages): POST a task for a
+ * creation-time range, GET it until Completed, list its archives, download each (a ZIP).
+ * Statuses per the spec; AttemptFailed is retried by RingCentral itself.
+ */
+const MESSAGE_STORE_REPORT = '/restapi/v1.0/account/~/message-store-report';
+export const messageStoreExport = {
+  rateGroup: 'Heavy' as RateGroup,
+  create: MESSAGE_STORE_REPORT,
+  task: (taskId: string) => `${MESSAGE_STORE_REPORT}/${encodeURIComponent(taskId)}`,
+  archives: (taskId: string) => `${MESSAGE_STORE_REPORT}/${encodeURIComponent(taskId)}/archive`,
+  finished: { Completed: 'landed', Failed: 'failed', Cancelled: 'failed' } as Record<string, 'landed' | 'failed' | undefined>,
+};

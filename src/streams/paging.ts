@@ -1,9 +1,8 @@
 /**
  * How an endpoint pages, as data the one loop (paginate.ts) follows. A strategy turns a
  * cursor into the request's query and a response into records plus the cursor of the next
- * request. Page numbers with totals, navigation links and sync tokens are such cursors; an
- * export task (create, poll, download) would be one too, its cursor being the task's step,
- * so it needs no loop of its own.
+ * request. Page numbers with totals, navigation links and sync tokens are such cursors. (The
+ * message-store export is no paged stream: activities/message-export.ts.)
  */
 import type { Query } from '../ringcentral/client';
 

@@ -16,6 +16,16 @@ export async function snapshotMailboxes(
   return rows.map((r) => r.extension_id);
 }
 
+/** How many mailboxes of a run's snapshot are read, but for the excluded types and statuses. */
+export async function countSnapshotMailboxes(db: Db, q: { runId: string; excludeTypes: string[]; excludeStatuses: string[] }): Promise<number> {
+  const { rows } = await db.query<{ n: number }>(
+    `SELECT count(*)::int AS n FROM ringcentral.extension_snapshot
+      WHERE run_id = $1 AND coalesce(type <> ALL($2), true) AND coalesce(status <> ALL($3), true)`,
+    [q.runId, q.excludeTypes, q.excludeStatuses],
+  );
+  return rows[0]?.n ?? 0;
+}
+
 /** Creation time of the mailbox's oldest message the warehouse synced within the last `days` days. */
 export async function oldestFollowedMessage(db: Db, m: { accountId: string; extensionId: number; days: number }): Promise<Date | undefined> {
   const { rows } = await db.query<{ oldest: Date | null }>(

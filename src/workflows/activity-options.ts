@@ -14,6 +14,10 @@ const SUMMARIES: Record<keyof Activities, string> = {
   syncCallLogWindow: 'Call log: one window, page by page',
   syncCallLogChanges: 'Call log: changes through call-log-sync',
   syncExtensionMessages: "One mailbox's message store",
+  countMessageMailboxes: 'How many mailboxes a backfill reads',
+  startMessageExport: 'Message-store export: create the task (or find the one created before)',
+  pollMessageExport: 'Message-store export: is the task done?',
+  loadMessageExport: 'Message-store export: download the archives into the warehouse, hand the tokens over',
   mergeExtensionDimension: 'Merge the snapshots into the SCD2 extension dimension',
   recordHealthCheck: 'Health check: write a row to the warehouse',
 };

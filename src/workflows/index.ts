@@ -3,4 +3,5 @@
 export { checkWorkflow } from './check';
 export { accountSyncWorkflow } from './account-sync';
 export { messageFanOutWorkflow } from './message-fan-out';
+export { messageExportWorkflow } from './message-export';
 export { backfillWorkflow, callLogBackfillWorkflow } from './backfill';

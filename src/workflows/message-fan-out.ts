@@ -5,6 +5,7 @@
  */
 import { ApplicationFailure, continueAsNew, defineQuery, log, setHandler } from '@temporalio/workflow';
 import type { MessagePlan } from '../activities/message-budget';
+import type { ExtensionMessagesInput } from '../activities/messages';
 import type { Window } from '../streams/endpoints';
 import { bookkeeping, extraction } from './activity-options';
 import { historyFull } from './history';
@@ -15,7 +16,7 @@ export interface MessageFanOutInput {
   /** The run whose extension snapshot lists the extensions. */
   snapshotRunId: string;
   window: Window;
-  mode: 'backfill' | 'sync';
+  mode: ExtensionMessagesInput['mode'];
   /** Read only the mailboxes the sync's plan selected (planMessageSync), not the whole snapshot. */
   selected?: boolean;
   /** Server time the mailboxes count as reconciled up to (default: the window's end). */

@@ -36,6 +36,7 @@ describe('rcsync CLI', () => {
     ['reversed range', ['backfill', '--from', '2026-11-20', '--to', '2026-11-01'], {}, /--from .* must be before --to/],
     ['malformed date', ['backfill', '--from', 'last week', '--to', '2026-11-01'], {}, /--from "last week" is not a date/],
     ['beyond retention', ['backfill', '--from', '2020-01-01', '--to', '2020-02-01'], {}, /12-month call-log retention/],
+    ['unknown --messages-via', ['backfill', '--from', '2026-11-01', '--to', '2026-11-02', '--messages-via', 'zip'], {}, /Unknown --messages-via "zip": choose from auto, export, pages/],
     ['unknown stream', ['backfill', '--from', '2026-11-01', '--to', '2026-11-02', '--streams', 'faxes'], {}, /Unknown stream "faxes"/],
     ['missing credentials', ['sync'], { RC_JWT: undefined, RC_CLIENT_ID: undefined }, /No RingCentral credentials/],
     ['unknown account', ['sync', '--account', 'nope'], {}, /Account "nope" is not configured/],

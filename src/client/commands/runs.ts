@@ -10,7 +10,7 @@ import { describeFailure, EXIT, fail, failureChain } from '../errors';
 import { followWorkflow } from '../progress';
 import { requireWorker } from '../pollers';
 import { runStartOptions, SYNC_STREAMS } from '../run-options';
-import { checkAccount, defaultAccountKey, parseDuration, parseRange, parseStreams } from '../validate';
+import { checkAccount, defaultAccountKey, parseDuration, parseMessagesVia, parseRange, parseStreams } from '../validate';
 import { visibilityString } from '../visibility';
 
 const CANCEL_WAIT_MS = 60_000;
@@ -74,12 +74,14 @@ export function registerRuns(program: Command) {
     .option('-a, --account <key>', 'account key (default: RC_ACCOUNT_KEY or "default")', defaultAccountKey())
     .option('--streams <list>', 'comma-separated: call_log,messages', 'call_log,messages')
     .option('--window <duration>', 'call-log window size (default: the whole range as one, paged by its page checkpoint)')
+    .option('--messages-via <how>', 'message stores through the account\'s message-store export, per-mailbox paging, or auto (the export from 200 mailboxes on): export|pages|auto', 'auto')
     .option('--wait', 'show progress and wait for the result')
     .option('--plan', 'print the request plan per rate group and its predicted duration; start nothing, send nothing')
     .option('--json', 'machine-readable output')
-    .action(async (opts: { account: string; from: string; to: string; streams: string; window?: string; wait?: boolean; plan?: boolean; json?: boolean }) => {
+    .action(async (opts: { account: string; from: string; to: string; streams: string; window?: string; messagesVia: string; wait?: boolean; plan?: boolean; json?: boolean }) => {
       const range = parseRange(opts.from, opts.to);
       const streams = parseStreams(opts.streams);
+      const messagesVia = parseMessagesVia(opts.messagesVia);
       const windowMs = opts.window === undefined ? undefined : parseDuration('--window', opts.window);
       const account = checkAccount(opts.account);
       if (opts.plan && opts.wait) fail('--plan and --wait exclude each other: --plan starts nothing to wait for; drop one of them.');
@@ -93,7 +95,7 @@ export function registerRuns(program: Command) {
         handle = await client.workflow.start(backfillWorkflow, {
           taskQueue: config.taskQueue,
           workflowId,
-          args: [{ accountId: account, ...range, streams, windowMs }],
+          args: [{ accountId: account, ...range, streams, windowMs, messagesVia }],
           ...(await runStartOptions(connection, config.namespace, { account, kind: 'backfill', streams })),
         });
       } catch (err) {
