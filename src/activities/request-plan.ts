@@ -4,7 +4,7 @@
  * the workflows call first and `rcsync sync|backfill --plan`.
  */
 import { DEFAULT_LIMITS, type KnownRateGroup } from '../ratelimit/governor';
-import { planBackfill } from '../plan/backfill';
+import { planBackfill, type MessagesVia } from '../plan/backfill';
 import { PLAN_GROUPS, type GroupCounts, type GroupLimits, type RequestPlan } from '../plan/request-plan';
 import { planSync, type CallLogVia } from '../plan/sync';
 import { callLog, directoryEntries, extensionList, messageStore, type Endpoint } from '../streams/endpoints';
@@ -38,6 +38,8 @@ export interface BackfillPlanInput {
   to: string;
   streams: Array<'call_log' | 'messages'>;
   windowMs?: number;
+  messagesVia?: MessagesVia;
+  exportMinMailboxes?: number;
 }
 
 /** What a run carries of its plan (into history, the UI and its counts): numbers and step lines, no record data. */
@@ -151,7 +153,13 @@ async function planBackfillRun(deps: PlanDeps, run: BackfillPlanInput) {
     const stored = await messagesPerMailbox(pool, run.accountId, ids, range);
     const total = stored.reduce((n, c) => n + c, 0);
     const rate = total > 0 || ids.length === 0 ? 0 : (await recordRate(pool, run.accountId, 'message', now, RATE_SPAN_MS)) / ids.length;
-    messageFacts = { extensions: listed?.records, perMailbox: stored.map((c) => c + Math.round(rate * (range.to - range.from))), tail: range.to < now };
+    messageFacts = {
+      extensions: listed?.records,
+      perMailbox: stored.map((c) => c + Math.round(rate * (range.to - range.from))),
+      tail: range.to < now,
+      via: run.messagesVia,
+      exportMinMailboxes: run.exportMinMailboxes,
+    };
   }
   return planBackfill({
     limits: await limitsOf(pool, run.accountId),

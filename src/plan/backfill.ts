@@ -1,10 +1,31 @@
 /**
  * A backfill's request plan (pure): the call log window by window (Heavy), and for messages the
- * extension list (Medium) and each mailbox's store over the range plus its sync-token handover
- * (Light). One window pages at the page-size optimum; smaller windows cost at least a request
- * each, so the plan shows what the other choice would cost.
+ * extension list (Medium) and either each mailbox's store over the range plus its sync-token
+ * handover (Light), or the handover alone plus the account's message-store export (Heavy).
+ * One window pages at the page-size optimum; smaller windows cost at least a request each, so
+ * the plan shows what the other choice would cost.
  */
 import { pagesFor, planOf, type GroupLimits, type PlanStep, type RequestPlan } from './request-plan';
+
+export const MESSAGES_VIA = ['auto', 'export', 'pages'] as const;
+export type MessagesVia = (typeof MESSAGES_VIA)[number];
+
+/**
+ * `auto` takes the export from this many mailboxes on. Per-mailbox paging costs each mailbox
+ * its token request plus at least one page (Light); the export keeps the token requests and
+ * replaces every page by about 3 + archives Heavy requests and the task's run time. From 200
+ * mailboxes on the Light requests saved (at least 200) outweigh a few Heavy ones and the wait.
+ */
+export const EXPORT_MIN_MAILBOXES = 200;
+/** Mailboxes per export archive (RingCentral does not document it; the simulator's default). */
+export const MAILBOXES_PER_ARCHIVE = 100;
+/** Status polls of a task, backing off from 2 s to a minute: about 5 minutes of task time. */
+export const EXPORT_POLLS = 9;
+
+/** The backfill's choice for messages; the workflow and the plan both ask here, so they agree. */
+export function choosesExport(mailboxes: number, minMailboxes = EXPORT_MIN_MAILBOXES, via: MessagesVia = 'auto'): boolean {
+  return via === 'auto' ? mailboxes >= minMailboxes : via === 'export';
+}
 
 export interface BackfillFacts {
   limits: GroupLimits;
@@ -25,6 +46,8 @@ export interface BackfillFacts {
     perMailbox: number[];
     /** The range ends before now: the handover pages the tail up to the FSync's time too. */
     tail: boolean;
+    via?: MessagesVia;
+    exportMinMailboxes?: number;
   };
 }
 
@@ -41,12 +64,28 @@ export function planBackfill(f: BackfillFacts): RequestPlan {
     });
     const perMailbox = (n: number) => 1 + pagesFor(n, f.pageSizes.messages) + (m.tail ? 1 : 0);
     const total = m.perMailbox.reduce((s, n) => s + n, 0);
-    steps.push({
+    const pages: PlanStep = {
       group: 'Light',
       requests: m.perMailbox.reduce((s, n) => s + perMailbox(n), 0),
       what: `message stores: ${m.perMailbox.length} mailboxes, ~${total} messages, each a message-sync handover and its pages${m.tail ? ' (and the tail after the range)' : ''}`,
       estimate: true,
-    });
+    };
+    const holding = m.perMailbox.filter((n) => n > 0).length;
+    const exported: PlanStep[] = [
+      { group: 'Light', requests: m.perMailbox.length, what: `message-sync handover: ${m.perMailbox.length} mailboxes, one token each`, estimate: true },
+      {
+        group: 'Heavy',
+        requests: 2 + EXPORT_POLLS + Math.ceil(holding / MAILBOXES_PER_ARCHIVE),
+        what: `message-store export: ~${total} messages; the task, ~${EXPORT_POLLS} status polls, its archive list and ~${Math.ceil(holding / MAILBOXES_PER_ARCHIVE)} archive(s)`,
+        estimate: true,
+      },
+    ];
+    const viaExport = choosesExport(m.perMailbox.length, m.exportMinMailboxes, m.via);
+    const other = viaExport ? `per-mailbox paging would cost Light ${pages.requests}` : `the export would cost Light ${exported[0].requests} + Heavy ${exported[1].requests}`;
+    const why = m.via === 'auto' || m.via === undefined ? `auto: ${viaExport ? 'at least' : 'fewer than'} ${m.exportMinMailboxes ?? EXPORT_MIN_MAILBOXES} mailboxes` : `as asked with --messages-via ${m.via}`;
+    const chosen = viaExport ? exported : [pages];
+    chosen[chosen.length - 1] = { ...chosen[chosen.length - 1], what: `${chosen[chosen.length - 1].what} (${why}; ${other})` };
+    steps.push(...chosen);
   }
   return planOf(steps, f.limits);
 }

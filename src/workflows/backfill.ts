@@ -17,22 +17,14 @@ import { childSearchAttributes } from './search-attributes';
 import { syncRunId, withSyncRun } from './sync-run';
 import { windowsOf } from './windows';
 import { withAccountId } from '../activities/legacy-input';
+import { choosesExport, type MessagesVia } from '../plan/backfill';
 import { plannedCounts, planVsActual, type RunRequests } from '../plan/format';
 
 export const BACKFILL_STREAMS = ['call_log', 'messages'] as const;
 export type BackfillStream = (typeof BACKFILL_STREAMS)[number];
 
-/** How a backfill reads the message stores: per-mailbox paging, the account's message-store export, or whichever costs less. */
-export const MESSAGES_VIA = ['auto', 'export', 'pages'] as const;
-export type MessagesVia = (typeof MESSAGES_VIA)[number];
-
-/**
- * `auto` takes the export from this many mailboxes on. Per-mailbox paging costs each mailbox
- * its token request plus at least one page (Light); the export keeps the token requests and
- * replaces every page by about 3 + archives Heavy requests and the task's run time. From 200
- * mailboxes on the Light requests saved (at least 200) outweigh a few Heavy ones and the wait.
- */
-export const EXPORT_MIN_MAILBOXES = 200;
+/** How a backfill reads the message stores (the rule lives with the plan, so plan and run agree). */
+export { EXPORT_MIN_MAILBOXES, MESSAGES_VIA, type MessagesVia } from '../plan/backfill';
 
 export interface BackfillInput {
   accountId: string;
@@ -81,7 +73,8 @@ export async function backfillWorkflow(
     async () => {
       // The plan first, before any request (histories from before plans have none).
       if (patched('request-plan')) {
-        const plan = await bookkeeping.planRequests({ runId, run: { kind: 'backfill', accountId: input.accountId, from: input.from, to: input.to, streams: input.streams, windowMs: input.windowMs } });
+        const { accountId, from, to, streams, windowMs, messagesVia, exportMinMailboxes } = input;
+        const plan = await bookkeeping.planRequests({ runId, run: { kind: 'backfill', accountId, from, to, streams, windowMs, messagesVia, exportMinMailboxes } });
         progress.requests = { plan };
         details();
       }
@@ -143,7 +136,7 @@ async function messagesViaExport(input: BackfillInput, runId: string): Promise<b
   if (!patched('message-export')) return false;
   const via = input.messagesVia ?? 'auto';
   if (via !== 'auto') return via === 'export';
-  return (await bookkeeping.countMessageMailboxes({ runId })) >= (input.exportMinMailboxes ?? EXPORT_MIN_MAILBOXES);
+  return choosesExport(await bookkeeping.countMessageMailboxes({ runId }), input.exportMinMailboxes);
 }
 
 export interface CallLogBackfillInput {

@@ -1,7 +1,7 @@
 /** The request plan's arithmetic: the slowest group sets the duration, more requests never make it shorter, the cheaper call-log path wins. */
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { planBackfill } from '../../src/plan/backfill';
+import { choosesExport, EXPORT_POLLS, MAILBOXES_PER_ARCHIVE, planBackfill, type MessagesVia } from '../../src/plan/backfill';
 import { groupMs, isyncRequests, pagesFor, PLAN_GROUPS, planOf, predictMs, type GroupCounts, type GroupLimits } from '../../src/plan/request-plan';
 import { callLogStep, planSync } from '../../src/plan/sync';
 
@@ -113,5 +113,29 @@ describe('the planner chooses the cheaper call-log path and says why', () => {
     });
     expect(asked.requests.Heavy).toBe(4);
     expect(asked.steps[0].what).toMatch(/1 finished before and skipped.*one window would cost 3/);
+  });
+});
+
+describe("a backfill's messages: the plan prices the path the run takes", () => {
+  const limits: GroupLimits = { Light: { limit: 50, windowMs: 60_000 }, Medium: { limit: 40, windowMs: 60_000 }, Heavy: { limit: 10, windowMs: 60_000 }, Auth: { limit: 5, windowMs: 60_000 } };
+  const pageSizes = { extensions: 1000, callLog: 1000, messages: 1000 };
+
+  it('the export: one Light handover per mailbox, and Heavy for the task, its polls and one archive per 100 mailboxes holding messages', () => {
+    fc.assert(
+      fc.property(fc.array(fc.nat(3000), { maxLength: 600 }), fc.constantFrom<MessagesVia>('auto', 'export', 'pages'), fc.integer({ min: 1, max: 400 }), (perMailbox, via, min) => {
+        const plan = planBackfill({ limits, pageSizes, messages: { extensions: perMailbox.length, perMailbox, tail: false, via, exportMinMailboxes: min } });
+        const viaExport = choosesExport(perMailbox.length, min, via);
+        expect(viaExport).toBe(via === 'export' || (via === 'auto' && perMailbox.length >= min));
+        const paged = perMailbox.reduce((n, m) => n + 1 + pagesFor(m, 1000), 0);
+        if (viaExport) {
+          expect(plan.requests.Light).toBe(perMailbox.length);
+          expect(plan.requests.Heavy).toBe(2 + EXPORT_POLLS + Math.ceil(perMailbox.filter((m) => m > 0).length / MAILBOXES_PER_ARCHIVE));
+          expect(plan.steps.at(-1)!.what).toContain(`per-mailbox paging would cost Light ${paged}`);
+        } else {
+          expect(plan.requests.Light).toBe(paged);
+          expect(plan.requests.Heavy).toBe(0);
+        }
+      }),
+    );
   });
 });

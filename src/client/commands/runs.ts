@@ -85,7 +85,7 @@ export function registerRuns(program: Command) {
       const windowMs = opts.window === undefined ? undefined : parseDuration('--window', opts.window);
       const account = checkAccount(opts.account);
       if (opts.plan && opts.wait) fail('--plan and --wait exclude each other: --plan starts nothing to wait for; drop one of them.');
-      if (opts.plan) return printPlan({ kind: 'backfill', accountId: account, ...range, streams, ...(windowMs !== undefined ? { windowMs } : {}) }, opts.json);
+      if (opts.plan) return printPlan({ kind: 'backfill', accountId: account, ...range, streams, messagesVia, ...(windowMs !== undefined ? { windowMs } : {}) }, opts.json);
       const { client, config, connection } = await connectTemporal();
       if (opts.wait) await requireWorker(connection, config.namespace, config.taskQueue).catch(closing(connection));
       // The same range and streams map to the same id: a second start joins the first.
