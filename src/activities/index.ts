@@ -9,6 +9,7 @@ import type { ActivityDeps } from './deps';
 import { dimensionActivities } from './dimension';
 import { healthCheckActivities } from './health-check';
 import { messageActivities } from './messages';
+import { pushActivities } from './push';
 import { runActivities } from './runs';
 import { snapshotActivities } from './snapshots';
 
@@ -23,6 +24,7 @@ export function createActivities(deps: ActivityDeps) {
     ...callLogSyncActivities(deps),
     ...messageActivities(deps),
     ...dimensionActivities(deps),
+    ...pushActivities(deps),
   };
 }
 

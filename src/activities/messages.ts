@@ -64,10 +64,12 @@ export function messageActivities(deps: ActivityDeps) {
     /**
      * Chooses the mailboxes this sync reads within its Light budget (message-budget.ts) and
      * stores the choice for the fan-out; returns the plan's counts (no ids: they stay in the warehouse).
+     * `dirtyOnly`: a push micro-sync's plan, the dirty mailboxes alone, within the same budget rule.
      */
-    async planMessageSync(input: { accountId: string; runId: string; intervalMs: number }): Promise<Omit<MessagePlan, 'picks'>> {
+    async planMessageSync(input: { accountId: string; runId: string; intervalMs: number; dirtyOnly?: boolean }): Promise<Omit<MessagePlan, 'picks'>> {
       const s = { ...DEFAULT_EXTRACTION_SETTINGS, ...deps.settings };
-      const candidates = await mailboxCandidates(deps.pool, { runId: input.runId, accountId: input.accountId, excludeTypes: s.messageExcludeTypes, excludeStatuses: s.messageExcludeStatuses });
+      const listed = await mailboxCandidates(deps.pool, { runId: input.runId, accountId: input.accountId, excludeTypes: s.messageExcludeTypes, excludeStatuses: s.messageExcludeStatuses });
+      const candidates = input.dirtyOnly ? listed.filter((c) => c.dirty) : listed;
       const light = (await learntLightLimit(deps.pool, input.accountId)) ?? DEFAULT_LIMITS.Light;
       const { picks, ...plan } = planMailboxes(candidates, {
         lightLimit: light.limit,
@@ -76,7 +78,11 @@ export function messageActivities(deps: ActivityDeps) {
         intervalMs: input.intervalMs,
         reconcilePeriodMs: s.messageReconcileHours * 3_600_000,
       });
-      await saveSelection(deps.pool, input.runId, picks);
+      if (input.dirtyOnly) {
+        plan.selected = { due: 0, dirty: picks.length, active: 0, oldest: 0 };
+        plan.warning = undefined; // the reconciliation period is the scheduled syncs' concern
+      }
+      await saveSelection(deps.pool, input.runId, input.dirtyOnly ? picks.map((p) => ({ ...p, reason: 'dirty' })) : picks);
       return plan;
     },
 

@@ -4,3 +4,4 @@ export { checkWorkflow } from './check';
 export { accountSyncWorkflow } from './account-sync';
 export { messageFanOutWorkflow } from './message-fan-out';
 export { backfillWorkflow, callLogBackfillWorkflow } from './backfill';
+export { pushWorkflow } from './push';
