@@ -58,7 +58,8 @@ export const bookkeeping = withSummaries({
 export function listening(maxListenMs: number): Activities {
   return withSummaries({
     startToCloseTimeout: maxListenMs + 5 * 60_000,
-    heartbeatTimeout: '30 seconds',
+    // Short: a cancellation (push stopped) reaches the activity with a heartbeat's answer.
+    heartbeatTimeout: '10 seconds',
     retry: { initialInterval: '1 second', backoffCoefficient: 2, maximumInterval: '1 minute', nonRetryableErrorTypes: ['ConfigError'] },
   });
 }
