@@ -64,11 +64,13 @@ export function pushActivities(deps: ActivityDeps) {
   const mine = leases.get(deps) ?? new Map<string, Lease>();
   leases.set(deps, mine);
 
-  const drop = async (accountId: string) => {
+  /** Closes the account's listener; `why` is recorded as push being off (nothing listens any more). */
+  const drop = async (accountId: string, why?: string) => {
     const lease = mine.get(accountId);
     mine.delete(accountId);
     clearTimeout(lease?.timer);
     await lease?.listener.close();
+    if (lease && why) await recordOff(deps.pool, accountId, why);
   };
 
   return {
@@ -98,7 +100,7 @@ export function pushActivities(deps: ActivityDeps) {
       try {
         for (;;) {
           clearTimeout(held.timer);
-          held.timer = setTimeout(() => void drop(accountId), input.leaseGraceMs);
+          held.timer = setTimeout(() => void drop(accountId, 'stopped: no push workflow held the subscription').catch(() => undefined), input.leaseGraceMs);
           held.timer.unref();
           ctx.heartbeat({ events: held.listener.events - before.events });
           if (!held.listener.isOpen) break;
@@ -110,7 +112,7 @@ export function pushActivities(deps: ActivityDeps) {
         }
       } catch (err) {
         // Cancelled (the push workflow stopped, or the worker shuts down): unsubscribe.
-        await drop(accountId);
+        await drop(accountId, 'stopped');
         throw err;
       }
       return {
@@ -121,14 +123,16 @@ export function pushActivities(deps: ActivityDeps) {
       };
     },
 
+    /** The push workflow stopped: close the account's listener if this worker holds it (else its lease runs out). */
+    async stopListening(input: { accountId: string }): Promise<void> {
+      await drop(input.accountId, 'stopped');
+    },
+
     /** Takes the call log's due mark: true when a micro-sync should read its changes now. */
     async takeCallLogDue(input: { accountId: string }): Promise<boolean> {
       return takeCallLogDue(deps.pool, input.accountId);
     },
 
-    async pushHealth(input: { accountId: string }): Promise<PushHealth> {
-      return health(deps, input.accountId);
-    },
   };
 }
 

@@ -11,6 +11,8 @@
  */
 import type { SDK } from '@ringcentral/sdk';
 import { Subscriptions } from '@ringcentral/subscriptions';
+import { RateLimitWait } from '../ratelimit/governor';
+import { RingCentralError } from '../ringcentral/errors';
 import type { Pool } from '../warehouse/db';
 import { markMailboxesDirty } from '../warehouse/mailbox-state';
 import { recordEvents, recordGap } from '../warehouse/push-state';
@@ -76,6 +78,8 @@ export class PushListener {
       for (const filters of l.batches()) l.subs.push(await l.register(filters));
     } catch (err) {
       await l.close();
+      // Our own errors (a rate-limit wait, a token problem) are retried like any activity's.
+      if (err instanceof RateLimitWait || err instanceof RingCentralError) throw err;
       throw unavailable(err);
     }
     l.renewTimer = setInterval(() => void l.renew(), o.renewEveryMs);

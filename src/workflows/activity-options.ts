@@ -17,7 +17,7 @@ const SUMMARIES: Record<keyof Activities, string> = {
   recordHealthCheck: 'Health check: write a row to the warehouse',
   listenForEvents: 'Push: hold the subscription until work is waiting',
   takeCallLogDue: 'Push: is a call-log read due',
-  pushHealth: 'Push: health for the status line',
+  stopListening: 'Push: unsubscribe (the push workflow stopped)',
 };
 
 /** proxyActivities with each activity type's summary (static per type, set when it is scheduled). */

@@ -9,11 +9,11 @@
  * why, waits `offRetryMs` and tries again; the scheduled syncs run unchanged meanwhile.
  * Continues as new every `loopsPerRun` loops, so history stays bounded over any number of renewals.
  */
-import { ParentClosePolicy, continueAsNew, defineQuery, executeChild, setCurrentDetails, setHandler, sleep, workflowInfo } from '@temporalio/workflow';
+import { CancellationScope, ParentClosePolicy, continueAsNew, isCancellation, defineQuery, executeChild, setCurrentDetails, setHandler, sleep, workflowInfo } from '@temporalio/workflow';
 import type { PushHealth } from '../activities/push';
 import { pushStatusLine } from '../push/status-line';
 import { accountSyncWorkflow } from './account-sync';
-import { listening } from './activity-options';
+import { bookkeeping, listening } from './activity-options';
 import { historyFull } from './history';
 import { MINUTE, HOUR, SECOND } from './windows';
 
@@ -57,10 +57,20 @@ export async function pushWorkflow(input: PushInput): Promise<never> {
   const state: PushLoopState = input.state ?? { loops: 0, microSyncs: 0, events: 0 };
   const line = () => (state.health ? pushStatusLine(state.health) : 'push: starting');
   setHandler(pushProgress, () => ({ ...state, line: line() }));
+
+  try {
+    return await loop(input, state, line);
+  } catch (err) {
+    // Stopped: unsubscribe now rather than when the listener's lease runs out.
+    if (isCancellation(err)) await CancellationScope.nonCancellable(() => bookkeeping.stopListening({ accountId: input.accountId }));
+    throw err;
+  }
+}
+
+async function loop(input: PushInput, state: PushLoopState, line: () => string): Promise<never> {
   const listenMs = input.listenMs ?? MINUTE;
   const microIntervalMs = input.microIntervalMs ?? MINUTE;
   const { listenForEvents } = listening(listenMs);
-
   for (let loop = 0; ; loop++) {
     const r = await listenForEvents({
       accountId: input.accountId,

@@ -7,7 +7,7 @@
  * scheduled sync still lands everything.
  */
 import { WorkflowFailedError, type WorkflowHandle } from '@temporalio/client';
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
 import { readPushState } from '../../src/warehouse/push-state';
 import { accountSyncWorkflow, pushWorkflow } from '../../src/workflows';
 import type { PushInput } from '../../src/workflows/push';
@@ -47,9 +47,10 @@ describe('push notifications drive micro-syncs', () => {
     // The listener unsubscribes once the cancellation reaches its activity.
     await until('the subscriptions to end', async () => stack.sim.push.subscriptions().length === 0);
   };
-  afterEach(stopPush);
+  afterAll(stopPush);
 
   const pushState = () => readPushState(stack.db.pool, ACCOUNT);
+  const connected = () => until('push connected', async () => (await pushState())?.status === 'connected');
   const dirtyNow = async () =>
     (await stack.db.pool.query(`SELECT extension_id FROM ringcentral.mailbox_state WHERE account_id = $1 AND dirty_at IS NOT NULL`, [ACCOUNT])).rows.map((r) => Number(r.extension_id));
   /** Every notification the gateway sent has been recorded. */
@@ -79,11 +80,42 @@ describe('push notifications drive micro-syncs', () => {
       }),
     );
 
+  it('a refused WebSocket token (missing permission): push says off and why; the scheduled sync lands everything', async () => {
+    // (First: each new listener costs a WebSocket token, an Auth request, and Auth allows 5 a minute.)
+    const refusal = stack.sim.faults.add({ kind: '403', match: { path: '/restapi/oauth/wstoken' }, times: 1_000 });
+    const handle = await startPush(fastPush({ offRetryMs: HOUR }));
+    const off = await until('push off', async () => {
+      const p = await pushState();
+      return p?.status === 'off' ? p : undefined;
+    });
+    expect(off.offReason, off.offReason).toContain('WebSocket Subscriptions');
+    const progress = await until('the workflow to show it', async () => {
+      const q = await handle.query('progress');
+      return (q as { line: string }).line.startsWith('push: off') ? (q as { line: string }) : undefined;
+    });
+    expect(progress.line).toContain('permission');
+    expect(stack.sim.push.subscriptions()).toEqual([]);
+    stack.sim.faults.remove(refusal);
+    await stopPush();
+
+    stack.sim.clock.advance(HOUR);
+    const from = stack.sim.clock.now();
+    const result = await stack.client.workflow.execute(accountSyncWorkflow, { taskQueue: stack.taskQueue, workflowId: `polling-sync-${stack.taskQueue}`, args: [{ accountId: ACCOUNT }] });
+    expect(result.phase).toBe('done');
+    await expectMessagesEqualTruth(stack, from - 24 * HOUR);
+    await expectCallLogEqualsTruth(stack, from - 3 * HOUR, stack.sim.clock.now() - 5 * MINUTE, 'records');
+  });
+
   it('events make exactly the changed mailboxes dirty; micro-syncs read exactly those and land the call log', async () => {
+    stack.sim.clock.advance(MINUTE); // (snapshots merge in capture order: not at the previous test's sync's time)
     const start = stack.sim.clock.now();
     await stack.client.workflow.execute(accountSyncWorkflow, { taskQueue: stack.taskQueue, workflowId: `first-sync-${stack.taskQueue}`, args: [{ accountId: ACCOUNT }] });
     await startPush(fastPush());
-    await until('push connected', async () => (await pushState())?.status === 'connected');
+    await connected();
+    // Push was off before: a gap, so every mailbox was marked dirty once; drained first.
+    expect((await pushState())!.lastGapReason).toBe('resubscribed');
+    await drained();
+    const gapsBefore = (await pushState())!.gaps;
 
     const t0 = stack.sim.clock.now();
     const since = new Date();
@@ -97,15 +129,12 @@ describe('push notifications drive micro-syncs', () => {
     expect(changed.length).toBeGreaterThan(0);
     expect(changed.length).toBeLessThan((await listedMailboxes(stack)).length); // some stayed quiet: "exactly" can fail
     expect(await microSelections(since)).toEqual(changed);
-    expect((await pushState())?.gaps).toBe(0);
+    expect((await pushState())!.gaps).toBe(gapsBefore); // nothing was missed: only the changed mailboxes were read
     await expectMessagesEqualTruth(stack, start - 24 * HOUR);
     await expectCallLogEqualsTruth(stack, t0, t1 - 5 * MINUTE, 'records');
   });
 
   it('a dropped socket (recovered) and lost events (a gap) end with the warehouse equal to the truth', async () => {
-    await startPush(fastPush());
-    await until('push connected', async () => (await pushState())?.status === 'connected');
-    await drained(); // the new listener's gap since the previous one marked everything dirty
     const gapsBefore = (await pushState())!.gaps;
 
     // Dropped: the session recovers and the buffered events are replayed, so no gap.
@@ -130,8 +159,9 @@ describe('push notifications drive micro-syncs', () => {
   });
 
   it('continues as new every few loops: history stays bounded and the subscription lives on, renewed, without a gap', async () => {
+    await stopPush();
     const handle = await startPush(fastPush({ listenMs: 300, loopsPerRun: 3, renewEveryMs: 300 }));
-    await until('push connected', async () => (await pushState())?.status === 'connected');
+    await connected();
     await drained();
     const gapsBefore = (await pushState())!.gaps;
     const subscription = stack.sim.push.subscriptions().map((s) => s.id);
@@ -152,26 +182,4 @@ describe('push notifications drive micro-syncs', () => {
     expect((await pushState())!.gaps).toBe(gapsBefore);
   });
 
-  it('a refused WebSocket token (missing permission): push says off and why; the scheduled sync lands everything', async () => {
-    stack.sim.faults.add({ kind: '403', match: { path: '/restapi/oauth/wstoken' }, times: 1_000 });
-    const handle = await startPush(fastPush({ offRetryMs: HOUR }));
-    const off = await until('push off', async () => {
-      const p = await pushState();
-      return p?.status === 'off' ? p : undefined;
-    });
-    expect(off.offReason).toContain('WebSocket Subscriptions');
-    const progress = await until('the workflow to show it', async () => {
-      const q = await handle.query('progress');
-      return (q as { line: string }).line.startsWith('push: off') ? (q as { line: string }) : undefined;
-    });
-    expect(progress.line).toContain('permission');
-    expect(stack.sim.push.subscriptions()).toEqual([]);
-
-    const from = stack.sim.clock.now();
-    stack.sim.clock.advance(HOUR);
-    const result = await stack.client.workflow.execute(accountSyncWorkflow, { taskQueue: stack.taskQueue, workflowId: `polling-sync-${stack.taskQueue}`, args: [{ accountId: ACCOUNT }] });
-    expect(result.phase).toBe('done');
-    await expectMessagesEqualTruth(stack, from - 24 * HOUR);
-    await expectCallLogEqualsTruth(stack, from - 3 * HOUR, stack.sim.clock.now() - 5 * MINUTE, 'records');
-  });
 });
