@@ -11,6 +11,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { readPushState } from '../../src/warehouse/push-state';
 import { accountSyncWorkflow, pushWorkflow } from '../../src/workflows';
 import type { PushInput } from '../../src/workflows/push';
+import { findLeaks, servedSecrets } from '../support/leak-scan';
 import { ALL, expectMessagesEqualTruth, listedMailboxes } from '../support/message-truth';
 import { ACCOUNT, expectCallLogEqualsTruth, useSyncStack } from '../support/sync-harness';
 
@@ -182,4 +183,17 @@ describe('push notifications drive micro-syncs', () => {
     expect((await pushState())!.gaps).toBe(gapsBefore);
   });
 
+
+  it('push and micro-sync histories carry ids, counts and times, never personal data or secrets', async () => {
+    const secrets = servedSecrets(stack.sim, { from: stack.sim.clock.now() - 48 * HOUR });
+    expect(secrets.personal.size).toBeGreaterThan(20);
+    const scanned = new Set<string>();
+    for await (const wf of stack.client.workflow.list({ query: `TaskQueue = '${stack.taskQueue}'` })) {
+      const history = JSON.stringify(await stack.client.workflow.getHandle(wf.workflowId, wf.runId).fetchHistory());
+      const decoded = history.replace(/"data":"([A-Za-z0-9+/=]+)"/g, (_, b64) => Buffer.from(b64, 'base64').toString('utf8'));
+      expect(findLeaks(decoded, secrets), `history of ${wf.workflowId}`).toEqual([]);
+      scanned.add(wf.type);
+    }
+    expect([...scanned]).toEqual(expect.arrayContaining(['pushWorkflow', 'accountSyncWorkflow', 'messageFanOutWorkflow']));
+  });
 });
