@@ -1,0 +1,80 @@
+/**
+ * The push subscriptions' filters (issue 12): one message-store filter per listed mailbox plus
+ * the account's telephony sessions, batched within the per-subscription filter limit (several
+ * subscriptions when needed), and kept in step with the extension list: a hired extension's
+ * mailbox is subscribed after the next snapshot, and marked dirty so a micro-sync reads it.
+ */
+import { afterAll, describe, expect, it } from 'vitest';
+import { readPushState } from '../../src/warehouse/push-state';
+import { accountSyncWorkflow, pushWorkflow } from '../../src/workflows';
+import { ACCOUNT, useSyncStack } from '../support/sync-harness';
+
+const MINUTE = 60_000;
+
+async function until<T>(what: string, probe: () => Promise<T | undefined | false>, timeoutMs = 60_000): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const v = await probe();
+    if (v) return v;
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 200));
+  }
+}
+
+describe('push subscription filters', () => {
+  const stack = useSyncStack({ seed: 23, extensions: 12, days: 1, eventsPerDay: 0 });
+  let stop: (() => Promise<unknown>) | undefined;
+  afterAll(() => stop?.());
+
+  const sync = (n: number) =>
+    stack.client.workflow.execute(accountSyncWorkflow, { taskQueue: stack.taskQueue, workflowId: `filters-sync-${n}-${stack.taskQueue}`, args: [{ accountId: ACCOUNT }] });
+  const latestSnapshot = async () =>
+    (
+      await stack.db.pool.query(
+        `SELECT extension_id FROM ringcentral.extension_snapshot WHERE run_id = (SELECT run_id FROM ringcentral.snapshot WHERE stream = 'extensions' ORDER BY captured_at DESC LIMIT 1) ORDER BY 1`,
+      )
+    ).rows.map((r) => Number(r.extension_id));
+  const subscribed = () => {
+    const subs = stack.sim.push.subscriptions() as Array<{ eventFilters: string[] }>;
+    const filters = subs.flatMap((s) => s.eventFilters);
+    return {
+      subs,
+      telephony: filters.filter((f) => f.endsWith('/telephony/sessions')).length,
+      mailboxes: filters.map((f) => /\/extension\/(\d+)\/message-store$/.exec(f)?.[1]).filter(Boolean).map(Number).sort((a, b) => a - b),
+    };
+  };
+
+  it('batches the filters within the limit and follows the extension list', async () => {
+    await sync(1);
+    const handle = await stack.client.workflow.start(pushWorkflow, {
+      taskQueue: stack.taskQueue,
+      workflowId: `filters-push-${stack.taskQueue}`,
+      args: [{ accountId: ACCOUNT, listenMs: 1_000, settleMs: 300, microIntervalMs: 1_000, filtersPerSubscription: 5, leaseGraceMs: 60_000 }],
+    });
+    stop = async () => {
+      await handle.cancel();
+      await handle.result().catch(() => undefined);
+      await until('the subscriptions to end', async () => stack.sim.push.subscriptions().length === 0);
+    };
+    await until('push connected', async () => (await readPushState(stack.db.pool, ACCOUNT))?.status === 'connected');
+    const listed = await latestSnapshot();
+    const first = subscribed();
+    expect(first.subs).toHaveLength(Math.ceil((listed.length + 1) / 5));
+    for (const s of first.subs) expect(s.eventFilters.length).toBeLessThanOrEqual(5);
+    expect(first.telephony).toBe(1);
+    expect(first.mailboxes).toEqual(listed);
+
+    const hired = stack.sim.events.hire({ type: 'User', status: 'Enabled' });
+    stack.sim.clock.advance(MINUTE);
+    await sync(2);
+    expect(await latestSnapshot()).toContain(hired);
+    const after = await until('the hired mailbox subscribed', async () => (subscribed().mailboxes.includes(hired) ? subscribed() : undefined));
+    expect(after.mailboxes).toEqual(await latestSnapshot());
+    for (const s of after.subs) expect(s.eventFilters.length).toBeLessThanOrEqual(5);
+    // Its changes before the filter existed reached no one: a micro-sync reads it.
+    await until('a micro-sync to read the hired mailbox', async () => {
+      const { rows } = await stack.db.pool.query(`SELECT 1 FROM ringcentral.message_sync_selection WHERE run_id LIKE '%/micro-%' AND extension_id = $1`, [hired]);
+      return rows.length > 0;
+    });
+  });
+});
