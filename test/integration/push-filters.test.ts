@@ -4,10 +4,12 @@
  * subscriptions when needed), and kept in step with the extension list: a hired extension's
  * mailbox is subscribed after the next snapshot, and marked dirty so a micro-sync reads it.
  */
-import { afterAll, describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it, vi } from 'vitest';
+import { run } from '../../src/client/main';
 import { readPushState } from '../../src/warehouse/push-state';
 import { accountSyncWorkflow, pushWorkflow } from '../../src/workflows';
-import { ACCOUNT, useSyncStack } from '../support/sync-harness';
+import { pushWorkflowId } from '../../src/workflows/push';
+import { ACCOUNT, stackEnv, useSyncStack } from '../support/sync-harness';
 
 const MINUTE = 60_000;
 
@@ -48,7 +50,7 @@ describe('push subscription filters', () => {
     await sync(1);
     const handle = await stack.client.workflow.start(pushWorkflow, {
       taskQueue: stack.taskQueue,
-      workflowId: `filters-push-${stack.taskQueue}`,
+      workflowId: pushWorkflowId(ACCOUNT), // the CLI's id, so `rcsync push status|stop` find it
       args: [{ accountId: ACCOUNT, listenMs: 1_000, settleMs: 300, microIntervalMs: 1_000, filtersPerSubscription: 5, leaseGraceMs: 60_000 }],
     });
     stop = async () => {
@@ -76,5 +78,35 @@ describe('push subscription filters', () => {
       const { rows } = await stack.db.pool.query(`SELECT 1 FROM ringcentral.message_sync_selection WHERE run_id LIKE '%/micro-%' AND extension_id = $1`, [hired]);
       return rows.length > 0;
     });
+  });
+
+  it('rcsync push status and rcsync status show its health; rcsync push stop unsubscribes', async () => {
+    const saved = { ...process.env };
+    const out: string[] = [];
+    vi.spyOn(console, 'log').mockImplementation((...a) => void out.push(a.join(' ')));
+    try {
+      process.env = { ...saved, ...stackEnv(stack) };
+      stack.sim.clock.advance(30 * MINUTE);
+      const line = await until('a health line with events', async () => {
+        out.length = 0;
+        expect(await run(['push', 'status', '--account', ACCOUNT])).toBe(0);
+        return /events [1-9]/.test(out[0] ?? '') ? out[0] : undefined;
+      });
+      expect(line).toMatch(/^push: connected since \S+, events \d+, last event \S+, gaps \d+, dirty mailboxes waiting \d+$/);
+      out.length = 0;
+      expect(await run(['status'])).toBe(0);
+      expect(out.join('\n')).toMatch(new RegExp(`RUNNING .* ${pushWorkflowId(ACCOUNT)}\n +push: connected since`));
+      out.length = 0;
+      expect(await run(['push', 'stop', '--account', ACCOUNT])).toBe(0);
+      expect(out).toEqual([`Stopped ${pushWorkflowId(ACCOUNT)}.`]);
+      await until('the subscriptions to end', async () => stack.sim.push.subscriptions().length === 0);
+      out.length = 0;
+      expect(await run(['push', 'status', '--account', ACCOUNT])).toBe(0);
+      expect(out).toEqual([`push: not running (start it with \`rcsync push start --account ${ACCOUNT}\`)`]);
+      stop = undefined;
+    } finally {
+      vi.restoreAllMocks();
+      process.env = saved;
+    }
   });
 });

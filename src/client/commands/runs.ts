@@ -5,6 +5,7 @@ import { accountSyncWorkflow, backfillWorkflow } from '../../workflows';
 import { connectTemporal } from '../connect';
 import { describeFailure, EXIT, fail, failureChain } from '../errors';
 import { followWorkflow } from '../progress';
+import { pushLine } from './push';
 import { requireWorker } from '../pollers';
 import { runStartOptions, SYNC_STREAMS } from '../run-options';
 import { checkAccount, defaultAccountKey, parseDuration, parseRange, parseStreams } from '../validate';
@@ -116,7 +117,9 @@ export function registerRuns(program: Command) {
             rows.push({ workflowId: wf.workflowId, type: wf.type, status: wf.status.name, started: wf.startTime.toISOString() });
             if (rows.length >= 20) break;
           }
-          print(opts.json, rows, rows.map((r) => `${r.status.padEnd(11)} ${r.started}  ${r.workflowId}`).join('\n') || 'No runs yet.');
+          // A running push workflow shows its health on the next line.
+          for (const r of rows) if (r.type === 'pushWorkflow' && r.status === 'RUNNING') Object.assign(r, { push: await pushLine(client, r.workflowId) });
+          print(opts.json, rows, rows.map((r) => `${r.status.padEnd(11)} ${r.started}  ${r.workflowId}${'push' in r && r.push ? `\n            ${r.push}` : ''}`).join('\n') || 'No runs yet.');
           return;
         }
         const handle = client.workflow.getHandle(workflowId);
