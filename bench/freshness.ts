@@ -1,0 +1,106 @@
+/**
+ * Freshness: how long after a message appears in the simulator its row is in the warehouse,
+ * with push (the push workflow's micro-syncs plus the schedule) and with polling only (the
+ * schedule). The simulator runs time-scaled (SPEED× the wall clock) with its rate windows and
+ * our worker's timings scaled alike, so every figure is in the account's (simulated) time.
+ * Each new message's row is looked for every 250 ms wall; a message never landed by the end
+ * counts as older than the run.
+ */
+import { Client, Connection, type WorkflowHandle } from '@temporalio/client';
+import { NativeConnection } from '@temporalio/worker';
+import { startSimulator } from 'ringcentral-simulator';
+import { RateGovernor } from '../src/ratelimit/governor';
+import { RingCentralClients } from '../src/ringcentral/client';
+import type { Pool } from '../src/warehouse/db';
+import { createWorker } from '../src/worker';
+import { accountSyncWorkflow, pushWorkflow } from '../src/workflows';
+
+const SPEED = 20;
+const EXTENSIONS = 300;
+const RUN_SIM_MS = 30 * 60_000;
+const SCHEDULE_SIM_MS = 15 * 60_000;
+const MINUTE = 60_000;
+/** Simulated ms as wall ms for our own timings (the worker's settings are wall time). */
+const wall = (simMs: number) => Math.round(simMs / SPEED);
+
+export async function benchFreshness(pool: Pool, temporalAddress: string): Promise<string[]> {
+  const lines = [
+    `${EXTENSIONS} extensions (not 2,000: seeding the first sync's mailboxes at the scaled Light limit took too long on this machine), ` +
+      `simulator clock at ${SPEED}× with its rate windows scaled alike, ${RUN_SIM_MS / MINUTE} simulated minutes per mode, a scheduled sync every ${SCHEDULE_SIM_MS / MINUTE} min. ` +
+      'Freshness: simulated time from a message\'s creation to its row in the warehouse (messages only; calls are not measured here).',
+    '',
+    '| mode | new messages | landed within the run | freshness p50 | freshness p95 |',
+    '|---|---:|---:|---:|---:|',
+  ];
+  for (const mode of ['push', 'polling'] as const) lines.push(await measure(pool, temporalAddress, mode));
+  return lines;
+}
+
+async function measure(pool: Pool, temporalAddress: string, mode: 'push' | 'polling'): Promise<string> {
+  const sim = await startSimulator({ seed: 8, extensions: EXTENSIONS, days: 1, messagesPerExtensionPerDay: 20, callsPerExtensionPerDay: 5, clockSpeed: SPEED, eventsPerDay: 0, rateWindowScale: 1 / SPEED });
+  const account = `bench-fresh-${mode}-${Date.now()}`;
+  const taskQueue = account;
+  const accounts = new Map([[account, { key: account, serverUrl: sim.url, ...sim.credentials }]]);
+  const connection = await NativeConnection.connect({ address: temporalAddress });
+  const worker = await createWorker({ connection, namespace: 'default', taskQueue, pool, rc: new RingCentralClients(accounts, { governor: new RateGovernor(pool) }) });
+  const running = worker.run();
+  const clientConnection = await Connection.connect({ address: temporalAddress });
+  const client = new Client({ connection: clientConnection });
+  let syncs = 0;
+  const sync = () =>
+    client.workflow.execute(accountSyncWorkflow, { taskQueue, workflowId: `${account}-sync-${++syncs}`, args: [{ accountId: account, scheduleIntervalMs: wall(SCHEDULE_SIM_MS) }] });
+  let push: WorkflowHandle<typeof pushWorkflow> | undefined;
+  try {
+    await sync(); // the extension list, tokens within the budget, the call log
+    if (mode === 'push') {
+      push = await client.workflow.start(pushWorkflow, {
+        taskQueue,
+        workflowId: `${account}-push`,
+        args: [{ accountId: account, listenMs: wall(MINUTE), settleMs: wall(2_000), microIntervalMs: wall(MINUTE), callLogDueAfterMs: wall(MINUTE), renewEveryMs: wall(5 * MINUTE), leaseGraceMs: wall(5 * MINUTE) }],
+      });
+      await until(async () => (await pool.query(`SELECT 1 FROM ringcentral.push_state WHERE account_id = $1 AND status = 'connected'`, [account])).rows.length > 0);
+    }
+    const start = sim.clock.now();
+    const seen = new Map<number, number>();
+    const schedule = setInterval(() => void sync().catch(() => undefined), wall(SCHEDULE_SIM_MS));
+    while (sim.clock.now() - start < RUN_SIM_MS) {
+      const { rows } = await pool.query(`SELECT id FROM ringcentral.message WHERE account_id = $1 AND creation_time >= $2`, [account, new Date(start).toISOString()]);
+      const now = sim.clock.now();
+      for (const r of rows) if (!seen.has(Number(r.id))) seen.set(Number(r.id), now);
+      await new Promise((r) => setTimeout(r, 250));
+    }
+    clearInterval(schedule);
+    const end = sim.clock.now();
+    const ages: number[] = [];
+    for (const e of sim.truth.extensions() as Array<{ id: number }>) {
+      for (const m of sim.truth.messages(e.id, { from: start, to: end })) {
+        const at = seen.get(Number(m.id));
+        ages.push(at === undefined ? Infinity : at - Date.parse(m.creationTime as string));
+      }
+    }
+    ages.sort((a, b) => a - b);
+    const pct = (p: number) => ages[Math.min(ages.length - 1, Math.floor(p * ages.length))] ?? NaN;
+    const show = (ms: number) => (Number.isFinite(ms) ? `${(ms / MINUTE).toFixed(1)} min` : `> ${RUN_SIM_MS / MINUTE} min (not landed)`);
+    const landed = ages.filter(Number.isFinite).length;
+    return `| ${mode === 'push' ? 'push + schedule' : 'polling only (schedule)'} | ${ages.length} | ${landed} | ${show(pct(0.5))} | ${show(pct(0.95))} |`;
+  } finally {
+    if (push) {
+      await push.cancel();
+      await push.result().catch(() => undefined);
+    }
+    worker.shutdown();
+    await running;
+    await connection.close();
+    await clientConnection.close();
+    await sim.close();
+  }
+}
+
+async function until(probe: () => Promise<boolean>, timeoutMs = 60_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!(await probe())) {
+    if (Date.now() > deadline) throw new Error('the push subscription did not connect');
+    await new Promise((r) => setTimeout(r, 200));
+  }
+}
+
