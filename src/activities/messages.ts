@@ -11,7 +11,8 @@ import { RingCentralError } from '../ringcentral/errors';
 import type { RingCentralAccount } from '../ringcentral/client';
 import { deleteCheckpoint } from '../warehouse/checkpoints';
 import { snapshotMailboxes } from '../warehouse/mailboxes';
-import { dirtyMark, learntLightLimit, mailboxCandidates, recordReconciled, saveSelection, selectedMailboxes } from '../warehouse/mailbox-state';
+import { snapshotState } from '../warehouse/snapshots';
+import { dirtyMark, dropUnlistedDirtyMarks, learntLightLimit, mailboxCandidates, recordReconciled, saveSelection, selectedMailboxes } from '../warehouse/mailbox-state';
 import { DEFAULT_LIMITS } from '../ratelimit/governor';
 import { planMailboxes, type MessagePlan } from './message-budget';
 import { touchRunProgress } from '../warehouse/sync-runs';
@@ -69,6 +70,9 @@ export function messageActivities(deps: ActivityDeps) {
     async planMessageSync(input: { accountId: string; runId: string; intervalMs: number; dirtyOnly?: boolean }): Promise<Omit<MessagePlan, 'picks'>> {
       const s = { ...DEFAULT_EXTRACTION_SETTINGS, ...deps.settings };
       const listed = await mailboxCandidates(deps.pool, { runId: input.runId, accountId: input.accountId, excludeTypes: s.messageExcludeTypes, excludeStatuses: s.messageExcludeStatuses });
+      if (input.dirtyOnly && (await snapshotState(deps.pool, input.runId, 'extensions')).complete) {
+        await dropUnlistedDirtyMarks(deps.pool, input.accountId, listed.map((c) => c.extensionId));
+      }
       const candidates = input.dirtyOnly ? listed.filter((c) => c.dirty) : listed;
       const light = (await learntLightLimit(deps.pool, input.accountId)) ?? DEFAULT_LIMITS.Light;
       const { picks, ...plan } = planMailboxes(candidates, {

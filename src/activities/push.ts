@@ -6,7 +6,7 @@
  * existed (another worker, a restart, a lapsed lease) records a gap. Results are counts and
  * times only.
  */
-import { Context } from '@temporalio/activity';
+import { CancelledFailure, Context } from '@temporalio/activity';
 import { PushListener, PushUnavailable } from '../push/listener';
 import { latestMailboxes } from '../warehouse/mailboxes';
 import { pushWork, readPushState, recordConnected, recordConnecting, recordOff, takeCallLogDue, type PushState } from '../warehouse/push-state';
@@ -111,8 +111,8 @@ export function pushActivities(deps: ActivityDeps) {
           await ctx.sleep(Math.min(500, input.settleMs));
         }
       } catch (err) {
-        // Cancelled (the push workflow stopped, or the worker shuts down): unsubscribe.
-        await drop(accountId, 'stopped');
+        // Cancelled (the push workflow stopped, or the worker shuts down): unsubscribe. Else a retry opens a new listener.
+        await drop(accountId, err instanceof CancelledFailure ? 'stopped' : 'listener failed; retrying');
         throw err;
       }
       return {

@@ -239,6 +239,7 @@ function unavailable(err: unknown): PushUnavailable {
   const status = (err as { response?: { status?: number } }).response?.status;
   if (status === 403) return new PushUnavailable('RingCentral refused the WebSocket token (HTTP 403): the app needs the "WebSocket Subscriptions" permission', true);
   if (status) return new PushUnavailable(`RingCentral refused the subscription (HTTP ${status})`, status < 500);
-  const message = err instanceof Error ? err.message.split('\n')[0]!.slice(0, 200) : String(err);
+  // One line, and never a token a URL might carry.
+  const message = (err instanceof Error ? err.message.split('\n')[0]!.slice(0, 200) : 'unknown error').replace(/(access_token|wsc)=[^&\s]+/g, '$1=…');
   return new PushUnavailable(`the WebSocket transport failed: ${message}`, false);
 }

@@ -6,6 +6,7 @@
  */
 import { afterAll, describe, expect, it, vi } from 'vitest';
 import { run } from '../../src/client/main';
+import { markMailboxesDirty } from '../../src/warehouse/mailbox-state';
 import { readPushState } from '../../src/warehouse/push-state';
 import { accountSyncWorkflow, pushWorkflow } from '../../src/workflows';
 import { pushWorkflowId } from '../../src/workflows/push';
@@ -78,6 +79,21 @@ describe('push subscription filters', () => {
       const { rows } = await stack.db.pool.query(`SELECT 1 FROM ringcentral.message_sync_selection WHERE run_id LIKE '%/micro-%' AND extension_id = $1`, [hired]);
       return rows.length > 0;
     });
+
+    // A dirty mark on a mailbox deleted since can never be read: a micro-sync drops it, and micro-syncs stop.
+    const gone = (stack.sim.truth.extensions() as Array<{ id: number; type: string }>).find((e) => e.type === 'User' && e.id !== hired)!.id;
+    stack.sim.events.delete(gone);
+    stack.sim.clock.advance(MINUTE);
+    await markMailboxesDirty(stack.db.pool, ACCOUNT, [gone]);
+    const microSyncs = async () => (await stack.db.pool.query(`SELECT count(*)::int AS n FROM ringcentral.sync_run WHERE run_id LIKE '%/micro-%'`)).rows[0].n as number;
+    await until('the mark dropped', async () => {
+      const { rows } = await stack.db.pool.query(`SELECT count(*)::int AS n FROM ringcentral.mailbox_state WHERE account_id = $1 AND dirty_at IS NOT NULL`, [ACCOUNT]);
+      return rows[0].n === 0;
+    });
+    await until('its filter gone', async () => !subscribed().mailboxes.includes(gone));
+    const settled = await microSyncs();
+    await new Promise((r) => setTimeout(r, 4_000));
+    expect(await microSyncs()).toBe(settled);
   });
 
   it('rcsync push status and rcsync status show its health; rcsync push stop unsubscribes', async () => {
