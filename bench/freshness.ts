@@ -36,6 +36,10 @@ export async function benchFreshness(pool: Pool, temporalAddress: string): Promi
     '|---|---:|---:|---:|---:|---:|',
   ];
   for (const mode of ['push', 'polling'] as const) lines.push(await measure(pool, temporalAddress, mode));
+  lines.push(
+    '',
+    'A micro-sync takes the account\'s one sync slot, so a message created while a scheduled sync holds it (reading its mailboxes at the Light limit) waits for that sync to end: the last column leaves those out.',
+  );
   return lines;
 }
 
