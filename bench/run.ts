@@ -15,6 +15,7 @@ import { installLogging } from '../src/infra/logging';
 import { createPool, type Pool } from '../src/warehouse/db';
 import { migrate } from '../src/warehouse/migrate';
 import { benchExtraction } from './extraction';
+import { benchFreshness } from './freshness';
 import { benchScd2Merge } from './scd2-merge';
 import { benchSimulator } from './simulator';
 
@@ -24,6 +25,7 @@ const SECTIONS: Section[] = [
   { name: 'scd2', title: 'SCD2 merge (`bench/scd2-merge.ts`)', run: (pool) => benchScd2Merge(pool, [10_000, 100_000]) },
   { name: 'simulator', title: 'Simulator (`bench/simulator.ts`)', run: () => benchSimulator() },
   { name: 'extraction', title: 'Extraction within rate limits (`bench/extraction.ts`)', run: (pool, temporal) => benchExtraction(pool, temporal, [1, 3]) },
+  { name: 'freshness', title: 'Freshness with push and polling only (`bench/freshness.ts`)', run: (pool, temporal) => benchFreshness(pool, temporal) },
 ];
 const RESULTS = path.join(__dirname, 'RESULTS.md');
 

@@ -11,6 +11,7 @@ import { healthCheckActivities } from './health-check';
 import { messageExportActivities } from './message-export';
 import { messageActivities } from './messages';
 import { requestPlanActivities } from './request-plan';
+import { pushActivities } from './push';
 import { runActivities } from './runs';
 import { snapshotActivities } from './snapshots';
 
@@ -27,6 +28,7 @@ export function createActivities(deps: ActivityDeps) {
     ...messageActivities(deps),
     ...messageExportActivities(deps),
     ...dimensionActivities(deps),
+    ...pushActivities(deps),
   };
 }
 

@@ -11,7 +11,8 @@ import { RingCentralError } from '../ringcentral/errors';
 import type { RingCentralAccount } from '../ringcentral/client';
 import { deleteCheckpoint } from '../warehouse/checkpoints';
 import { countSnapshotMailboxes, snapshotMailboxes } from '../warehouse/mailboxes';
-import { dirtyMark, learntLightLimit, mailboxCandidates, recordReconciled, saveSelection, selectedMailboxes } from '../warehouse/mailbox-state';
+import { snapshotState } from '../warehouse/snapshots';
+import { dirtyMark, dropUnlistedDirtyMarks, learntLightLimit, mailboxCandidates, recordReconciled, saveSelection, selectedMailboxes } from '../warehouse/mailbox-state';
 import { DEFAULT_LIMITS } from '../ratelimit/governor';
 import { planMailboxes, type MessagePlan } from './message-budget';
 import { touchRunProgress } from '../warehouse/sync-runs';
@@ -67,10 +68,11 @@ export function messageActivities(deps: ActivityDeps) {
     /**
      * Chooses the mailboxes this sync reads within its Light budget (message-budget.ts) and
      * stores the choice for the fan-out; returns the plan's counts (no ids: they stay in the warehouse).
+     * `dirtyOnly`: a push micro-sync's plan, the dirty mailboxes alone, within the same budget rule.
      */
-    async planMessageSync(input: { accountId: string; runId: string; intervalMs: number }): Promise<Omit<MessagePlan, 'picks'>> {
+    async planMessageSync(input: { accountId: string; runId: string; intervalMs: number; dirtyOnly?: boolean }): Promise<Omit<MessagePlan, 'picks'>> {
       const { picks, ...plan } = await messagePlanFor(deps, input);
-      await saveSelection(deps.pool, input.runId, picks);
+      await saveSelection(deps.pool, input.runId, input.dirtyOnly ? picks.map((p) => ({ ...p, reason: 'dirty' })) : picks);
       return plan;
     },
 
@@ -93,17 +95,33 @@ export function messageActivities(deps: ActivityDeps) {
 }
 
 /** The message budget's choice among the mailboxes of `runId`'s extension snapshot (the request plan asks it of the last snapshot). */
-export async function messagePlanFor(deps: Pick<ActivityDeps, 'pool' | 'settings'>, input: { accountId: string; runId: string; intervalMs: number }): Promise<MessagePlan> {
+/**
+ * The mailboxes a sync reads within its Light budget (message-budget.ts). `dirtyOnly`: a push
+ * micro-sync's plan, the dirty mailboxes alone within the same budget rule (marks of mailboxes
+ * no longer listed are dropped, so they do not call for micro-syncs for ever).
+ */
+export async function messagePlanFor(
+  deps: Pick<ActivityDeps, 'pool' | 'settings'>,
+  input: { accountId: string; runId: string; intervalMs: number; dirtyOnly?: boolean },
+): Promise<MessagePlan> {
   const s = { ...DEFAULT_EXTRACTION_SETTINGS, ...deps.settings };
-  const candidates = await mailboxCandidates(deps.pool, { runId: input.runId, accountId: input.accountId, excludeTypes: s.messageExcludeTypes, excludeStatuses: s.messageExcludeStatuses });
+  const listed = await mailboxCandidates(deps.pool, { runId: input.runId, accountId: input.accountId, excludeTypes: s.messageExcludeTypes, excludeStatuses: s.messageExcludeStatuses });
+  if (input.dirtyOnly && (await snapshotState(deps.pool, input.runId, 'extensions')).complete) {
+    await dropUnlistedDirtyMarks(deps.pool, input.accountId, listed.map((c) => c.extensionId));
+  }
   const light = (await learntLightLimit(deps.pool, input.accountId)) ?? DEFAULT_LIMITS.Light;
-  return planMailboxes(candidates, {
+  const plan = planMailboxes(input.dirtyOnly ? listed.filter((c) => c.dirty) : listed, {
     lightLimit: light.limit,
     lightWindowMs: light.windowMs,
     share: s.messageBudgetShare,
     intervalMs: input.intervalMs,
     reconcilePeriodMs: s.messageReconcileHours * 3_600_000,
   });
+  if (input.dirtyOnly) {
+    plan.selected = { due: 0, dirty: plan.picks.length, active: 0, oldest: 0 };
+    plan.warning = undefined; // the reconciliation period is the scheduled syncs' concern
+  }
+  return plan;
 }
 
 /** One mailbox, as its mode says; what RingCentral answers instead of messages becomes an outcome. */

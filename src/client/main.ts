@@ -9,6 +9,7 @@ import { registerCheck } from './commands/check';
 import { registerCodecServer } from './commands/codec-server';
 import { registerDemo } from './commands/demo';
 import { registerMigrate } from './commands/migrate';
+import { registerPush } from './commands/push';
 import { registerRuns } from './commands/runs';
 import { registerSchedule } from './commands/schedule';
 import { registerSimulator } from './commands/simulator';
@@ -20,7 +21,7 @@ export function buildProgram(): Command {
     .description('Sync RingCentral call logs, messages, extensions and directory into Postgres, orchestrated by Temporal.')
     .showHelpAfterError('(run with --help for usage)')
     .exitOverride();
-  for (const register of [registerWorker, registerRuns, registerSchedule, registerMigrate, registerCheck, registerSimulator, registerDemo, registerCodecServer]) register(program);
+  for (const register of [registerWorker, registerRuns, registerPush, registerSchedule, registerMigrate, registerCheck, registerSimulator, registerDemo, registerCodecServer]) register(program);
   return program;
 }
 

@@ -101,6 +101,22 @@ export class RingCentralAccount {
     }
   }
 
+  /**
+   * The account's SDK with a valid token, for the push client (@ringcentral/subscriptions), and
+   * `authSlot`, which runs a token-like call (the WebSocket token) on an Auth slot: push requests
+   * pass the governor too.
+   */
+  async pushSession(): Promise<{ sdk: SDK; authSlot<T>(call: () => Promise<T>): Promise<T> }> {
+    await this.validToken();
+    return {
+      sdk: this.sdk,
+      authSlot: async (call) => {
+        await this.validToken();
+        return this.withAuthSlot(call);
+      },
+    };
+  }
+
   private async requestOnce(group: RateGroup, req: RcRequest, signal?: AbortSignal): Promise<Fetched> {
     const { path } = req;
     const generation = await this.validToken();

@@ -24,6 +24,17 @@ export async function markMailboxesDirty(db: Db, accountId: string, extensionIds
 }
 
 /**
+ * Dirty marks of mailboxes a complete snapshot no longer lists (deleted, or excluded) can never
+ * be read: dropped, so they do not keep asking for micro-syncs.
+ */
+export async function dropUnlistedDirtyMarks(db: Db, accountId: string, listed: number[]): Promise<void> {
+  await db.query(`UPDATE ringcentral.mailbox_state SET dirty_at = NULL WHERE account_id = $1 AND dirty_at IS NOT NULL AND NOT (extension_id = ANY($2::bigint[]))`, [
+    accountId,
+    listed,
+  ]);
+}
+
+/**
  * The run's listed mailboxes (but the excluded types and statuses) with what the warehouse knows
  * of each, without a request: active when its last sync brought changes, or when the call log
  * shows a voicemail of the extension since its last reconciliation (a new message waits).

@@ -35,3 +35,16 @@ export async function oldestFollowedMessage(db: Db, m: { accountId: string; exte
   );
   return rows[0]?.oldest ?? undefined;
 }
+
+/** The listed mailboxes (but the excluded types and statuses) of the account's latest complete extension snapshot; none before the first. */
+export async function latestMailboxes(db: Db, q: { accountId: string; excludeTypes: string[]; excludeStatuses: string[] }): Promise<number[]> {
+  const { rows } = await db.query<{ extension_id: number }>(
+    `SELECT extension_id FROM ringcentral.extension_snapshot
+      WHERE run_id = (SELECT run_id FROM ringcentral.snapshot WHERE account_id = $1 AND stream = 'extensions' AND completed_at IS NOT NULL
+                       ORDER BY captured_at DESC LIMIT 1)
+        AND coalesce(type <> ALL($2), true) AND coalesce(status <> ALL($3), true)
+      ORDER BY extension_id`,
+    [q.accountId, q.excludeTypes, q.excludeStatuses],
+  );
+  return rows.map((r) => r.extension_id);
+}

@@ -8,12 +8,13 @@
  *   3. merge both snapshots into the SCD2 extension dimension;
  *   4. record the run and its watermarks (only a successful run advances them).
  */
-import { defineQuery, executeChild, log, patched, setCurrentDetails, setHandler, workflowInfo } from '@temporalio/workflow';
+import { defineQuery, log, patched, setCurrentDetails, setHandler } from '@temporalio/workflow';
 import { bookkeeping, extraction } from './activity-options';
 import { syncCallLog } from './call-log-windows';
-import { messageFanOutWorkflow, messagePlanCounts, skippedMailboxes, skippedMailboxesWarning } from './message-fan-out';
-import { childSearchAttributes } from './search-attributes';
+import { messagePlanCounts, skippedMailboxesWarning } from './message-fan-out';
+import { microSyncWork } from './micro-sync';
 import { syncRunId, withSyncRun } from './sync-run';
+import { callLogCounts, callLogHooks, callLogPlan, fanOutMessages, messageCounts, type SyncProgress } from './sync-steps';
 import { DAY, laterOf, MINUTE, minusMs } from './windows';
 import { withAccountId } from '../activities/legacy-input';
 import type { RunPlan, SyncPlanInput } from '../activities/request-plan';
@@ -36,20 +37,16 @@ export interface AccountSyncInput {
   messageConcurrency?: number;
   /** How often this sync runs (a schedule's --every): its message stores spend a share of this interval's Light budget. Default 15 min. */
   scheduleIntervalMs?: number;
+  /**
+   * A push micro-sync (src/workflows/push.ts): the extension list (for "now" and the listed
+   * mailboxes), then only the dirty mailboxes and, when an ended call made it due, the call
+   * log's changes; no directory, no merge, watermarks unchanged.
+   */
+  micro?: boolean;
 }
 
-export interface SyncProgress {
-  phase: 'starting' | 'snapshot' | 'extracting' | 'merging' | 'done' | 'skipped';
-  runId: string;
-  counts: Record<string, number>;
-  window?: { from: string; to: string };
-  /** The message fan-out child, whose own progress query the CLI shows. */
-  messagesChildId?: string;
-  /** What did not reach the warehouse although the run succeeded (e.g. listed mailboxes skipped), or a message plan that cannot keep its period. */
-  warnings?: string[];
-  /** The request plan per rate group, and at the end what the run really sent (runs from before plans have none). */
-  requests?: RunRequests;
-}
+
+export type { SyncProgress } from './sync-steps';
 
 export interface AccountSyncResult extends SyncProgress {
   heldBy?: string;
@@ -59,7 +56,6 @@ export const syncProgress = defineQuery<SyncProgress>('progress');
 
 export async function accountSyncWorkflow(raw: AccountSyncInput): Promise<AccountSyncResult> {
   const input = withAccountId(raw);
-  const info = workflowInfo();
   const runId = syncRunId();
   const startedAt = Date.now(); // the workflow's clock: deterministic
   const progress: SyncProgress = { phase: 'starting', runId, counts: {} };
@@ -73,8 +69,9 @@ export async function accountSyncWorkflow(raw: AccountSyncInput): Promise<Accoun
   const run = await withSyncRun(
     { runId, accountId: input.accountId, kind: 'sync' },
     async (watermarks) => {
-      // The plan first, before any request (histories from before plans have none).
-      const requestPlan = patched('request-plan') ? await planSyncRequests(input, runId) : undefined;
+      // The plan first, before any request (histories from before plans have none). A micro-sync
+      // reads only what push marked, so it has no sync plan to show against.
+      const requestPlan = !input.micro && patched('request-plan') ? await planSyncRequests(input, runId) : undefined;
       if (requestPlan) {
         progress.requests = { plan: requestPlan };
         Object.assign(progress.counts, plannedCounts(requestPlan));
@@ -90,6 +87,10 @@ export async function accountSyncWorkflow(raw: AccountSyncInput): Promise<Accoun
       // the look-back lets them also pick up recent changes to older messages.
       const messagesFrom = watermarks.messages ? minusMs(watermarks.messages, input.callLogLookbackMs ?? DAY) : initialFrom;
 
+      if (input.micro && patched('push-micro-sync')) {
+        return microSyncWork(input, { runId, callLogFrame: { from: callLogFrom, to: callLogTo }, messageWindow: { from: messagesFrom, to: now }, watermarks, progress, enter });
+      }
+
       // Which mailboxes this sync reads, within its Light budget (histories from before plans read every one).
       const plan = patched('message-budget')
         ? await bookkeeping.planMessageSync({ accountId: input.accountId, runId, intervalMs: input.scheduleIntervalMs ?? 15 * MINUTE })
@@ -101,36 +102,15 @@ export async function accountSyncWorkflow(raw: AccountSyncInput): Promise<Accoun
       }
 
       enter('extracting');
-      progress.messagesChildId = `${info.workflowId}/messages`;
       const [directory, calls, messages] = await Promise.all([
         extraction.snapshotList({ accountId: input.accountId, runId, stream: 'directory' }),
-        syncCallLog({ ...callLogPlan(input, { from: callLogFrom, to: callLogTo }, runId), fullSync: requestPlan?.callLogVia === 'FSync' }, {
-          before: (window) => (progress.window = window),
-          after: (counts) => void (progress.counts.callLogRecords = counts.records),
-        }),
-        executeChild(messageFanOutWorkflow, {
-          workflowId: progress.messagesChildId,
-          staticSummary: 'Message stores of every mailbox (sync)',
-          ...childSearchAttributes('messages', ['messages']),
-          args: [
-            { accountId: input.accountId, snapshotRunId: runId, window: { from: messagesFrom, to: now }, mode: 'sync', selected: Boolean(plan), concurrency: input.messageConcurrency },
-          ],
-        }),
+        syncCallLog({ ...callLogPlan(input, { from: callLogFrom, to: callLogTo }, runId), fullSync: requestPlan?.callLogVia === 'FSync' }, callLogHooks(progress)),
+        fanOutMessages(input, runId, { from: messagesFrom, to: now }, Boolean(plan), progress),
       ]);
       Object.assign(progress.counts, {
         directoryEntries: directory.records,
-        callLogRecords: calls.records,
-        callLogWritten: calls.written,
-        // 1 when the account refused call-log-sync and the look-back window was read instead.
-        callLogSyncRefused: calls.via === 'refused' ? 1 : 0,
-        messageExtensions: messages.extensions,
-        messageRecords: messages.records,
-        messagesWritten: messages.written,
-        extensionsGone: messages.gone,
-        messageStoresRefused: messages.refused,
-        messageStoresMissing: messages.noMessageStore ?? 0,
-        mailboxesSkipped: skippedMailboxes(messages),
-        messageSyncFallbacks: messages.syncFellBack ?? 0,
+        ...callLogCounts(calls),
+        ...messageCounts(messages),
         ...(plan ? { lightRequestsSpent: messages.lightRequests ?? 0 } : {}),
       });
       const warnings = [plan?.warning, skippedMailboxesWarning(messages)].filter((w): w is string => Boolean(w));
@@ -166,10 +146,4 @@ export function syncPlanInput(input: AccountSyncInput): SyncPlanInput {
 
 function planSyncRequests(input: AccountSyncInput, runId: string): Promise<RunPlan> {
   return bookkeeping.planRequests({ runId, run: syncPlanInput(input) });
-}
-
-/** The call log's plan: call-log-sync, except in runs started before it (they replay their day windows). */
-function callLogPlan(input: AccountSyncInput, frame: { from: string; to: string }, runId: string): Parameters<typeof syncCallLog>[0] {
-  if (patched('call-log-sync')) return { accountId: input.accountId, frame, windowMs: input.windowMs, runId };
-  return { accountId: input.accountId, frame, windowMs: input.windowMs ?? DAY, runId, lookBackOnly: true };
 }

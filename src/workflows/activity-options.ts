@@ -20,6 +20,9 @@ const SUMMARIES: Record<keyof Activities, string> = {
   loadMessageExport: 'Message-store export: download the archives into the warehouse, hand the tokens over',
   mergeExtensionDimension: 'Merge the snapshots into the SCD2 extension dimension',
   recordHealthCheck: 'Health check: write a row to the warehouse',
+  listenForEvents: 'Push: hold the subscription until work is waiting',
+  takeCallLogDue: 'Push: is a call-log read due',
+  stopListening: 'Push: unsubscribe (the push workflow stopped)',
 };
 
 /** proxyActivities with each activity type's summary (static per type, set when it is scheduled). */
@@ -55,3 +58,13 @@ export const bookkeeping = withSummaries({
   startToCloseTimeout: '5 minutes',
   retry: { initialInterval: '1 second', maximumInterval: '30 seconds', maximumAttempts: 10 },
 });
+
+/** The push listener's lease: long-lived, heartbeating; a lost worker is noticed within the heartbeat timeout. */
+export function listening(maxListenMs: number): Activities {
+  return withSummaries({
+    startToCloseTimeout: maxListenMs + 5 * 60_000,
+    // Short: a cancellation (push stopped) reaches the activity with a heartbeat's answer.
+    heartbeatTimeout: '10 seconds',
+    retry: { initialInterval: '1 second', backoffCoefficient: 2, maximumInterval: '1 minute', nonRetryableErrorTypes: ['ConfigError'] },
+  });
+}

@@ -5,3 +5,4 @@ export { accountSyncWorkflow } from './account-sync';
 export { messageFanOutWorkflow } from './message-fan-out';
 export { messageExportWorkflow } from './message-export';
 export { backfillWorkflow, callLogBackfillWorkflow } from './backfill';
+export { pushWorkflow } from './push';

@@ -8,6 +8,7 @@ import { printPlan } from '../plan';
 import { connectTemporal } from '../connect';
 import { describeFailure, EXIT, fail, failureChain } from '../errors';
 import { followWorkflow } from '../progress';
+import { pushLine } from './push';
 import { requireWorker } from '../pollers';
 import { runStartOptions, SYNC_STREAMS } from '../run-options';
 import { checkAccount, defaultAccountKey, parseDuration, parseMessagesVia, parseRange, parseStreams } from '../validate';
@@ -127,11 +128,13 @@ export function registerRuns(program: Command) {
             rows.push({ workflowId: wf.workflowId, type: wf.type, status: wf.status.name, started: wf.startTime.toISOString() });
             if (rows.length >= 20) break;
           }
+          // A running push workflow shows its health on the next line.
+          for (const r of rows) if (r.type === 'pushWorkflow' && r.status === 'RUNNING') Object.assign(r, { push: await pushLine(client, r.workflowId) });
           // The latest run's plan against what it sent (runs from before plans have none).
           const requests = rows[0] && (await runRequestsOf(client.workflow.getHandle(rows[0].workflowId), rows[0].status));
           if (requests) Object.assign(rows[0], { requests });
           const latest = requests ? `\nlatest run ${rows[0].workflowId}: ${planVsActual(requests)}` : '';
-          print(opts.json, rows, (rows.map((r) => `${r.status.padEnd(11)} ${r.started}  ${r.workflowId}`).join('\n') || 'No runs yet.') + latest);
+          print(opts.json, rows, (rows.map((r) => `${r.status.padEnd(11)} ${r.started}  ${r.workflowId}${'push' in r && r.push ? `\n            ${r.push}` : ''}`).join('\n') || 'No runs yet.') + latest);
           return;
         }
         const handle = client.workflow.getHandle(workflowId);

@@ -1,0 +1,106 @@
+/**
+ * Push notifications drive micro-syncs, one long-running workflow per account:
+ *   loop: hold the subscription (listenForEvents) until events left work waiting, or a while;
+ *         then, if dirty mailboxes or a due call log wait, a micro-sync (a child
+ *         accountSyncWorkflow with `micro: true`, in the account's one sync slot: a held slot
+ *         means later, not an error).
+ * Events never enter history: the listener writes their effect (ids and times) to Postgres and
+ * the activity returns counts. Push refused (permission, transport): the workflow records
+ * why, waits `offRetryMs` and tries again; the scheduled syncs run unchanged meanwhile.
+ * Continues as new every `loopsPerRun` loops, so history stays bounded over any number of renewals.
+ */
+import { CancellationScope, ParentClosePolicy, continueAsNew, isCancellation, defineQuery, executeChild, setCurrentDetails, setHandler, sleep, workflowInfo } from '@temporalio/workflow';
+import type { PushHealth } from '../activities/push';
+import { pushStatusLine } from '../push/status-line';
+import { accountSyncWorkflow } from './account-sync';
+import { bookkeeping, listening } from './activity-options';
+import { historyFull } from './history';
+import { MINUTE, HOUR, SECOND } from './windows';
+
+export interface PushInput {
+  accountId: string;
+  /** One listenForEvents at most this long (its result refreshes the health shown). Default 1 min. */
+  listenMs?: number;
+  /** Once work waits, gather events this much longer before the micro-sync. Default 2 s. */
+  settleMs?: number;
+  /** Micro-syncs start at most this often; it is also their Light budget's interval. Default 1 min. */
+  microIntervalMs?: number;
+  /** Push off: try again after this long. Default 1 h (a transport failure: at most 1 min). */
+  offRetryMs?: number;
+  /** RingCentral's event filters per subscription. Default 1000. */
+  filtersPerSubscription?: number;
+  /** An ended call's record is read this long after its event. Default 1 min. */
+  callLogDueAfterMs?: number;
+  /** Subscriptions are renewed (and checked for expiry) this often. Default 5 min. */
+  renewEveryMs?: number;
+  /** The listener outlives an activity by this long, so the next one takes over without a gap. Default 5 min. */
+  leaseGraceMs?: number;
+  /** Continue as new after this many loops. Default 100. */
+  loopsPerRun?: number;
+  state?: PushLoopState;
+}
+
+export interface PushLoopState {
+  loops: number;
+  microSyncs: number;
+  events: number;
+  /** Workflow time of the last micro-sync's start. */
+  lastMicroAt?: number;
+  health?: PushHealth;
+}
+
+export const pushProgress = defineQuery<PushLoopState & { line: string }>('progress');
+
+export const pushWorkflowId = (account: string) => `push-${account}`;
+
+export async function pushWorkflow(input: PushInput): Promise<never> {
+  const state: PushLoopState = input.state ?? { loops: 0, microSyncs: 0, events: 0 };
+  const line = () => (state.health ? pushStatusLine(state.health) : 'push: starting');
+  setHandler(pushProgress, () => ({ ...state, line: line() }));
+
+  try {
+    return await loop(input, state, line);
+  } catch (err) {
+    // Stopped: unsubscribe now rather than when the listener's lease runs out.
+    if (isCancellation(err)) await CancellationScope.nonCancellable(() => bookkeeping.stopListening({ accountId: input.accountId }));
+    throw err;
+  }
+}
+
+async function loop(input: PushInput, state: PushLoopState, line: () => string): Promise<never> {
+  const listenMs = input.listenMs ?? MINUTE;
+  const microIntervalMs = input.microIntervalMs ?? MINUTE;
+  const { listenForEvents } = listening(listenMs);
+  for (let loop = 0; ; loop++) {
+    const r = await listenForEvents({
+      accountId: input.accountId,
+      maxMs: listenMs,
+      settleMs: input.settleMs ?? 2 * SECOND,
+      filtersPerSubscription: input.filtersPerSubscription ?? 1000,
+      callLogDueAfterMs: input.callLogDueAfterMs ?? MINUTE,
+      renewEveryMs: input.renewEveryMs ?? 5 * MINUTE,
+      leaseGraceMs: input.leaseGraceMs ?? 5 * MINUTE,
+    });
+    state.loops += 1;
+    state.events += r.events;
+    state.health = r.health;
+    setCurrentDetails(`${line()} · micro-syncs ${state.microSyncs}`);
+
+    if (r.off) await sleep(r.permanent ? (input.offRetryMs ?? HOUR) : Math.min(input.offRetryMs ?? HOUR, MINUTE));
+    else if (r.dirtyMailboxes > 0 || r.callLogDue) {
+      const wait = (state.lastMicroAt ?? -Infinity) + microIntervalMs - Date.now();
+      if (wait > 0) await sleep(wait);
+      state.lastMicroAt = Date.now();
+      state.microSyncs += 1;
+      const result = await executeChild(accountSyncWorkflow, {
+        workflowId: `${workflowInfo().workflowId}/micro-${workflowInfo().firstExecutionRunId}-${state.microSyncs}`,
+        staticSummary: 'Micro-sync: the mailboxes and call log push events marked',
+        parentClosePolicy: ParentClosePolicy.REQUEST_CANCEL,
+        args: [{ accountId: input.accountId, micro: true, scheduleIntervalMs: microIntervalMs }],
+      });
+      // Another sync holds the account: it reads the dirty mailboxes too, or the next loop does.
+      if (result.phase === 'skipped') await sleep(input.settleMs ?? 2 * SECOND);
+    }
+    if (loop + 1 >= (input.loopsPerRun ?? 100) || historyFull()) await continueAsNew<typeof pushWorkflow>({ ...input, state });
+  }
+}
