@@ -8,7 +8,11 @@
  *      per period: a mailbox not taken has that many older ones taken before it, every sync;
  *   2. dirty: marked changed by push;
  *   3. active: their last sync brought changes, or a voicemail since (mailbox-state.ts);
- *   4. oldest: the rest, longest since their last reconciliation first.
+ *   4. oldest: the rest, longest since their last reconciliation first, while push is not
+ *      watching the account (`fillWithOldest`). Without push, reading unchanged-looking
+ *      mailboxes with what is left of the budget is the only way a change in a quiet mailbox
+ *      arrives before its daily reconciliation; with push, its event marks it dirty, so a quiet
+ *      sync costs only the due, dirty and active mailboxes: what changed, not the account's size.
  * A mailbox with a sync token costs one request (ISync); one without costs two (FSync and a
  * page of its store). When the due mailboxes alone do not fit, the plan carries a warning
  * naming the setting that would make them fit, and stays within the budget anyway.
@@ -33,6 +37,8 @@ export interface BudgetSettings {
   intervalMs: number;
   /** Every mailbox is reconciled at least once per this period. */
   reconcilePeriodMs: number;
+  /** Spend what is left of the budget on the longest-unreconciled mailboxes (default true; false while push is connected). */
+  fillWithOldest?: boolean;
 }
 
 export type PickReason = 'due' | 'dirty' | 'active' | 'oldest';
@@ -79,7 +85,7 @@ export function planMailboxes(candidates: MailboxCandidate[], s: BudgetSettings)
   const dueFits = due.map((c) => take(c, 'due')).every(Boolean);
   for (const c of byAge) if (c.dirty) take(c, 'dirty');
   for (const c of byAge) if (c.active) take(c, 'active');
-  for (const c of byAge) take(c, 'oldest');
+  if (s.fillWithOldest !== false) for (const c of byAge) take(c, 'oldest');
   plan.skippedForBudget = candidates.length - picked.size;
   if (!dueFits) plan.warning = tooLargeWarning(candidates.length, due.reduce((n, c) => n + mailboxCost(c), 0), budget, s);
   return plan;

@@ -11,6 +11,7 @@ import { RingCentralError } from '../ringcentral/errors';
 import type { RingCentralAccount } from '../ringcentral/client';
 import { deleteCheckpoint } from '../warehouse/checkpoints';
 import { countSnapshotMailboxes, snapshotMailboxes } from '../warehouse/mailboxes';
+import { pushWatching } from '../warehouse/push-state';
 import { snapshotState } from '../warehouse/snapshots';
 import { dirtyMark, dropUnlistedDirtyMarks, learntLightLimit, mailboxCandidates, recordReconciled, saveSelection, selectedMailboxes } from '../warehouse/mailbox-state';
 import { DEFAULT_LIMITS } from '../ratelimit/governor';
@@ -116,6 +117,7 @@ export async function messagePlanFor(
     share: s.messageBudgetShare,
     intervalMs: input.intervalMs,
     reconcilePeriodMs: s.messageReconcileHours * 3_600_000,
+    fillWithOldest: !(await pushWatching(deps.pool, input.accountId)),
   });
   if (input.dirtyOnly) {
     plan.selected = { due: 0, dirty: plan.picks.length, active: 0, oldest: 0 };

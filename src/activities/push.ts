@@ -9,9 +9,12 @@
 import { CancelledFailure, Context } from '@temporalio/activity';
 import { PushListener, PushUnavailable } from '../push/listener';
 import { latestMailboxes } from '../warehouse/mailboxes';
-import { pushWork, readPushState, recordConnected, recordConnecting, recordOff, takeCallLogDue, type PushState } from '../warehouse/push-state';
+import { pushWork, readPushState, recordAlive, recordConnected, recordConnecting, recordOff, takeCallLogDue, type PushState } from '../warehouse/push-state';
 import { DEFAULT_EXTRACTION_SETTINGS, requireRc, type ActivityDeps } from './deps';
 import { withFailureMapping } from './failures';
+
+/** How often a listening activity marks the account's push row alive (message plans trust push only while it is). */
+const ALIVE_EVERY_MS = 30_000;
 
 export interface ListenInput {
   accountId: string;
@@ -96,6 +99,7 @@ export function pushActivities(deps: ActivityDeps) {
       const held = lease;
       const started = Date.now();
       let workSince: number | undefined;
+      let alive = 0;
       let work = { dirtyMailboxes: 0, callLogDue: false };
       try {
         for (;;) {
@@ -106,6 +110,10 @@ export function pushActivities(deps: ActivityDeps) {
           if (!held.listener.isOpen) break;
           await held.listener.flush();
           work = await pushWork(deps.pool, accountId);
+          if (Date.now() - alive >= ALIVE_EVERY_MS) {
+            await recordAlive(deps.pool, accountId);
+            alive = Date.now();
+          }
           if (work.dirtyMailboxes > 0 || work.callLogDue) workSince ??= Date.now();
           if ((workSince !== undefined && Date.now() - workSince >= input.settleMs) || Date.now() - started >= input.maxMs) break;
           await ctx.sleep(Math.min(500, input.settleMs));

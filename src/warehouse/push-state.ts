@@ -33,6 +33,21 @@ export const recordConnecting = (db: Db, accountId: string) => upsert(db, accoun
 export const recordConnected = (db: Db, accountId: string) =>
   upsert(db, accountId, `status = 'connected', off_reason = NULL, connected_since = CASE WHEN p.status = 'connected' THEN p.connected_since ELSE now() END`);
 
+/** The listener is alive: a connected row not touched for ALIVE_WITHIN no longer counts as watching. */
+export const recordAlive = (db: Db, accountId: string) =>
+  db.query(`UPDATE ringcentral.push_state SET updated_at = now() WHERE account_id = $1 AND status = 'connected'`, [accountId]).then(() => undefined);
+
+const ALIVE_WITHIN = '2 minutes';
+
+/** Push is watching the account now: its events mark changed mailboxes dirty (a dead worker's row goes stale, not "connected" for ever). */
+export async function pushWatching(db: Db, accountId: string): Promise<boolean> {
+  const { rows } = await db.query(
+    `SELECT 1 FROM ringcentral.push_state WHERE account_id = $1 AND status = 'connected' AND updated_at > now() - interval '${ALIVE_WITHIN}'`,
+    [accountId],
+  );
+  return rows.length > 0;
+}
+
 export const recordOff = (db: Db, accountId: string, reason: string) => upsert(db, accountId, `status = 'off', off_reason = $2, connected_since = NULL`, [reason]);
 
 /** A batch of events: their mailboxes are dirty, and an ended call makes the call log due once its record can be there. */

@@ -133,6 +133,13 @@ describe('push notifications drive micro-syncs', () => {
     expect((await pushState())!.gaps).toBe(gapsBefore); // nothing was missed: only the changed mailboxes were read
     await expectMessagesEqualTruth(stack, start - 24 * HOUR);
     await expectCallLogEqualsTruth(stack, t0, t1 - 5 * MINUTE, 'records');
+
+    // While push watches, a scheduled sync reads what is due or was active, not every mailbox.
+    const scheduled = await stack.client.workflow.execute(accountSyncWorkflow, { taskQueue: stack.taskQueue, workflowId: `watched-sync-${stack.taskQueue}`, args: [{ accountId: ACCOUNT }] });
+    expect(scheduled.phase).toBe('done');
+    const reasons = (await stack.db.pool.query(`SELECT reason FROM ringcentral.message_sync_selection WHERE run_id = $1`, [scheduled.runId])).rows.map((r) => r.reason);
+    expect(reasons).not.toContain('oldest');
+    expect(reasons.length).toBeLessThan((await listedMailboxes(stack)).length);
   });
 
   it('a dropped socket (recovered) and lost events (a gap) end with the warehouse equal to the truth', async () => {

@@ -18,6 +18,7 @@ const settings = fc.record({
   share: fc.double({ min: 0.01, max: 1, noNaN: true }),
   intervalMs: fc.constantFrom(15 * MINUTE, HOUR, 2 * HOUR),
   reconcilePeriodMs: fc.constantFrom(2 * HOUR, 6 * HOUR),
+  fillWithOldest: fc.boolean(),
 });
 
 describe('message plan', () => {
@@ -47,6 +48,11 @@ describe('message plan', () => {
           // Dirty ones come before active and oldest picks: none is left out while an active/oldest pick got in.
           const picked = new Set(plan.picks.map((p) => p.extensionId));
           if (plan.selected.active + plan.selected.oldest > 0) for (const b of boxes) if (b.dirty) expect(picked.has(b.extensionId)).toBe(true);
+          // While push watches (no fill), a sync reads only what is due or marked: what changed, not the account's size.
+          if (s.fillWithOldest === false) {
+            expect(plan.selected.oldest).toBe(0);
+            expect(plan.picks.length).toBeLessThanOrEqual(dueQuota(n, s) + boxes.filter((b) => b.dirty || b.active).length);
+          }
           const byId = new Map(boxes.map((b) => [b.extensionId, b]));
           for (const p of plan.picks) {
             const b = byId.get(p.extensionId)!;
