@@ -3,7 +3,7 @@
  * to bench/RESULTS.md with the machine and date. Starts its own Postgres and Temporal dev
  * server (or uses DATABASE_URL / TEMPORAL_ADDRESS).
  *
- * `npm run bench -- extraction` (or `scd2`, `simulator`, several allowed) measures only the
+ * `npm run bench -- extraction` (or `scd2`, `simulator`, `scale`, several allowed) measures only the
  * named sections and replaces just those in bench/RESULTS.md, each marked with its own date.
  */
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
@@ -15,6 +15,7 @@ import { installLogging } from '../src/infra/logging';
 import { createPool, type Pool } from '../src/warehouse/db';
 import { migrate } from '../src/warehouse/migrate';
 import { benchExtraction } from './extraction';
+import { benchScale } from './scale';
 import { benchScd2Merge } from './scd2-merge';
 import { benchSimulator } from './simulator';
 
@@ -24,6 +25,7 @@ const SECTIONS: Section[] = [
   { name: 'scd2', title: 'SCD2 merge (`bench/scd2-merge.ts`)', run: (pool) => benchScd2Merge(pool, [10_000, 100_000]) },
   { name: 'simulator', title: 'Simulator (`bench/simulator.ts`)', run: () => benchSimulator() },
   { name: 'extraction', title: 'Extraction within rate limits (`bench/extraction.ts`)', run: (pool, temporal) => benchExtraction(pool, temporal, [1, 3]) },
+  { name: 'scale', title: 'Scale table (`bench/scale.ts`)', run: (pool, temporal) => benchScale(pool, temporal, [100, 500, 2_000, 10_000]) },
 ];
 const RESULTS = path.join(__dirname, 'RESULTS.md');
 
