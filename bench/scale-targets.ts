@@ -20,10 +20,21 @@ export function scaleTargets(rows: StepRow[], o: { speedup: number; share: numbe
     const r = at(size, step);
     if (!r) return `- ${size.toLocaleString('en-US')}-extension ${step} within ${duration(limitMs)} at real limits: not measured.`;
     const ok = r.real.ms <= limitMs;
-    const why = ok ? '' : `: over by ${duration(r.real.ms - limitMs)} (${(r.real.ms / limitMs).toFixed(2)}×). Why: ${r.requests.Light} Light requests set it; ${budgetWhy}, and the plan fills the budget (due ${r.facts['picked due']}, the rest active or oldest), while the floor, ${r.facts['due quota']} due mailboxes plus the changed ones, costs ${duration(r.floor.ms)}`;
+    const fitting = Math.floor((limitMs / light.windowMs) * light.limit);
+    const fittingShare = Math.floor((100 * fitting) / ((light.limit * o.intervalMs) / light.windowMs)) / 100;
+    const why = ok
+      ? ''
+      : `: over by ${duration(r.real.ms - limitMs)} (${(r.real.ms / limitMs).toFixed(2)}×). Why: ${r.requests.Light} Light requests set it; ${budgetWhy}, and the plan fills the budget (due ${r.facts['picked due']}, the rest active or oldest), while the floor, ${r.facts['due quota']} due mailboxes plus the changed ones, costs ${duration(r.floor.ms)}. ` +
+        `A share of ${fittingShare} (RCSYNC_MESSAGES_BUDGET_SHARE) plans at most ${Math.floor(fittingShare * ((light.limit * o.intervalMs) / light.windowMs))} requests, within ${duration(limitMs)}`;
     return `- ${size.toLocaleString('en-US')}-extension ${step} within ${duration(limitMs)} at real limits: ${verdict(ok)}, ${duration(r.real.ms)} (${r.real.group})${why}.`;
   };
   out.push(syncTarget(2_000, 'quiet sync', 5 * MINUTE), syncTarget(10_000, 'quiet sync', o.intervalMs), syncTarget(10_000, 'busy sync', o.intervalMs));
+
+  const busy = rows.filter((r) => r.step === 'busy sync');
+  out.push(
+    `- (not a target) a busy sync reads the mailboxes with new messages only as far as its plan picks them: ` +
+      `${busy.map((r) => `${r.facts['of them read']} of ${r.facts['mailboxes with new messages']} (${r.size.toLocaleString('en-US')})`).join(', ')}; without push marks the others wait for their turn, at most the 24-hour period.`,
+  );
 
   const syncs = rows.filter((r) => r.step !== 'backfill');
   const unreconciled = syncs.filter((r) => r.facts['plan warning'] === true || r.facts['picked due'] !== r.facts['due quota']);
