@@ -5,14 +5,10 @@
  * limit used (from the simulator's request log, the server's view) and how many requests
  * the server refused. Windows are scaled down to 2 s so that a run spans many of them.
  */
-import { Client, Connection } from '@temporalio/client';
-import { NativeConnection } from '@temporalio/worker';
 import { startSimulator } from 'ringcentral-simulator';
-import { RateGovernor } from '../src/ratelimit/governor';
-import { RingCentralClients } from '../src/ringcentral/client';
 import type { Pool } from '../src/warehouse/db';
-import { createWorker } from '../src/worker';
 import { backfillWorkflow } from '../src/workflows';
+import { startBenchWorkers } from './bench-worker';
 import { rateUsage } from './rate-usage';
 
 const WINDOW_MS = 2_000;
@@ -42,31 +38,17 @@ export async function benchExtraction(pool: Pool, temporalAddress: string, worke
       });
       const taskQueue = `bench-${shape.limit}-${workers}-${Date.now()}`;
       const account = `bench-extract-${shape.limit}-${workers}`;
-      const accounts = new Map([[account, { key: account, serverUrl: sim.url, ...sim.credentials }]]);
-      const running = [];
-      for (let i = 0; i < workers; i++) {
-        const connection = await NativeConnection.connect({ address: temporalAddress });
-        const rc = new RingCentralClients(accounts, { governor: new RateGovernor(pool) });
-        const worker = await createWorker({ connection, namespace: 'default', taskQueue, pool, rc, settings: { maxPageSize: 20 } });
-        running.push({ worker, connection, done: worker.run() });
-      }
-      const connection = await Connection.connect({ address: temporalAddress });
-      const client = new Client({ connection });
+      const bench = await startBenchWorkers(pool, temporalAddress, sim, { account, taskQueue, count: workers, settings: { maxPageSize: 20 } });
       const now = sim.clock.now();
       sim.resetStats();
-      await client.workflow.execute(backfillWorkflow, {
+      await bench.client.workflow.execute(backfillWorkflow, {
         taskQueue,
         workflowId: taskQueue,
         args: [{ accountId: account, from: new Date(now - shape.days * 86_400_000).toISOString(), to: new Date(now - 600_000).toISOString(), streams: ['call_log'], windowMs: 4 * 3_600_000 }],
       });
       const usage = rateUsage(sim.requestLog(), 'Heavy', shape.limit, WINDOW_MS);
       lines.push(`| ${shape.name} | ${workers} | ${usage.admitted} | ${(usage.utilisation * 100).toFixed(1)}% | ${usage.refused} |`);
-      for (const r of running) {
-        r.worker.shutdown();
-        await r.done;
-        await r.connection.close();
-      }
-      await connection.close();
+      await bench.stop();
       await sim.close();
     }
   }

@@ -3,7 +3,7 @@
  * to bench/RESULTS.md with the machine and date. Starts its own Postgres and Temporal dev
  * server (or uses DATABASE_URL / TEMPORAL_ADDRESS).
  *
- * `npm run bench -- extraction` (or `scd2`, `simulator`, several allowed) measures only the
+ * `npm run bench -- extraction` (or `scd2`, `simulator`, `scale`, several allowed) measures only the
  * named sections and replaces just those in bench/RESULTS.md, each marked with its own date.
  */
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
@@ -16,6 +16,7 @@ import { createPool, type Pool } from '../src/warehouse/db';
 import { migrate } from '../src/warehouse/migrate';
 import { benchExtraction } from './extraction';
 import { benchFreshness } from './freshness';
+import { benchScale } from './scale';
 import { benchScd2Merge } from './scd2-merge';
 import { benchSimulator } from './simulator';
 
@@ -26,6 +27,7 @@ const SECTIONS: Section[] = [
   { name: 'simulator', title: 'Simulator (`bench/simulator.ts`)', run: () => benchSimulator() },
   { name: 'extraction', title: 'Extraction within rate limits (`bench/extraction.ts`)', run: (pool, temporal) => benchExtraction(pool, temporal, [1, 3]) },
   { name: 'freshness', title: 'Freshness with push and polling only (`bench/freshness.ts`)', run: (pool, temporal) => benchFreshness(pool, temporal) },
+  { name: 'scale', title: 'Scale table (`bench/scale.ts`)', run: (pool, temporal) => benchScale(pool, temporal, [100, 500, 2_000, 10_000]) },
 ];
 const RESULTS = path.join(__dirname, 'RESULTS.md');
 
