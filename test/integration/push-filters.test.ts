@@ -10,19 +10,10 @@ import { markMailboxesDirty } from '../../src/warehouse/mailbox-state';
 import { readPushState } from '../../src/warehouse/push-state';
 import { accountSyncWorkflow, pushWorkflow } from '../../src/workflows';
 import { pushWorkflowId } from '../../src/workflows/push';
+import { until } from '../support/until';
 import { ACCOUNT, stackEnv, useSyncStack } from '../support/sync-harness';
 
 const MINUTE = 60_000;
-
-async function until<T>(what: string, probe: () => Promise<T | undefined | false>, timeoutMs = 60_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const v = await probe();
-    if (v) return v;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 200));
-  }
-}
 
 describe('push subscription filters', () => {
   const stack = useSyncStack({ seed: 23, extensions: 12, days: 1, eventsPerDay: 0 });

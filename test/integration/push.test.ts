@@ -13,20 +13,11 @@ import { accountSyncWorkflow, pushWorkflow } from '../../src/workflows';
 import type { PushInput } from '../../src/workflows/push';
 import { findLeaks, servedSecrets } from '../support/leak-scan';
 import { ALL, expectMessagesEqualTruth, listedMailboxes } from '../support/message-truth';
+import { until } from '../support/until';
 import { ACCOUNT, expectCallLogEqualsTruth, useSyncStack } from '../support/sync-harness';
 
 const MINUTE = 60_000;
 const HOUR = 60 * MINUTE;
-
-async function until<T>(what: string, probe: () => Promise<T | undefined | false>, timeoutMs = 90_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const v = await probe();
-    if (v) return v;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 200));
-  }
-}
 
 describe('push notifications drive micro-syncs', () => {
   const stack = useSyncStack({ seed: 21, extensions: 12, days: 1, messagesPerExtensionPerDay: 6, callsPerExtensionPerDay: 6, eventsPerDay: 0 });
