@@ -6,13 +6,14 @@
  *   1. due: the `ceil(mailboxes ÷ (period ÷ interval))` mailboxes longest since their last
  *      reconciliation. Taking them first is what guarantees every mailbox is read at least once
  *      per period: a mailbox not taken has that many older ones taken before it, every sync;
- *   2. dirty: marked changed by push;
+ *   2. dirty: marked changed by push, earliest mark first;
  *   3. active: their last sync brought changes, or a voicemail since (mailbox-state.ts);
- *   4. oldest: the rest, longest since their last reconciliation first, while push is not
- *      watching the account (`fillWithOldest`). Without push, reading unchanged-looking
- *      mailboxes with what is left of the budget is the only way a change in a quiet mailbox
- *      arrives before its daily reconciliation; with push, its event marks it dirty, so a quiet
- *      sync costs only the due, dirty and active mailboxes: what changed, not the account's size.
+ *   4. oldest: the rest, longest since their last reconciliation first.
+ * 3 and 4 only while push is not watching the account (`watchedByPush`): without push,
+ * guessing which mailboxes changed and reading unchanged-looking ones with what is left of the
+ * budget is the only way a change arrives before its mailbox's reconciliation. With push, every
+ * change marks its mailbox dirty, so a sync costs the due and dirty mailboxes: what changed, not
+ * the account's size; and it ends sooner, freeing the account's slot for the micro-syncs.
  * A mailbox with a sync token costs one request (ISync); one without costs two (FSync and a
  * page of its store). When the due mailboxes alone do not fit, the plan carries a warning
  * naming the setting that would make them fit, and stays within the budget anyway.
@@ -22,6 +23,8 @@ export interface MailboxCandidate {
   extensionId: number;
   hasToken: boolean;
   dirty: boolean;
+  /** Epoch ms of the dirty mark, when dirty. */
+  dirtyAt?: number;
   active: boolean;
   /** Epoch ms of the last reconciliation; undefined when never. */
   reconciledAt?: number;
@@ -37,8 +40,8 @@ export interface BudgetSettings {
   intervalMs: number;
   /** Every mailbox is reconciled at least once per this period. */
   reconcilePeriodMs: number;
-  /** Spend what is left of the budget on the longest-unreconciled mailboxes (default true; false while push is connected). */
-  fillWithOldest?: boolean;
+  /** Push is watching the account: its dirty marks replace the guesses (active, oldest). Default false. */
+  watchedByPush?: boolean;
 }
 
 export type PickReason = 'due' | 'dirty' | 'active' | 'oldest';
@@ -83,9 +86,12 @@ export function planMailboxes(candidates: MailboxCandidate[], s: BudgetSettings)
   };
   const due = byAge.slice(0, dueQuota(candidates.length, s));
   const dueFits = due.map((c) => take(c, 'due')).every(Boolean);
-  for (const c of byAge) if (c.dirty) take(c, 'dirty');
-  for (const c of byAge) if (c.active) take(c, 'active');
-  if (s.fillWithOldest !== false) for (const c of byAge) take(c, 'oldest');
+  const byMark = byAge.filter((c) => c.dirty).sort((a, b) => (a.dirtyAt ?? -Infinity) - (b.dirtyAt ?? -Infinity) || a.extensionId - b.extensionId);
+  for (const c of byMark) take(c, 'dirty');
+  if (!s.watchedByPush) {
+    for (const c of byAge) if (c.active) take(c, 'active');
+    for (const c of byAge) take(c, 'oldest');
+  }
   plan.skippedForBudget = candidates.length - picked.size;
   if (!dueFits) plan.warning = tooLargeWarning(candidates.length, due.reduce((n, c) => n + mailboxCost(c), 0), budget, s);
   return plan;

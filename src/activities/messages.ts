@@ -12,7 +12,7 @@ import type { RingCentralAccount } from '../ringcentral/client';
 import { deleteCheckpoint } from '../warehouse/checkpoints';
 import { countSnapshotMailboxes, snapshotMailboxes } from '../warehouse/mailboxes';
 import { pushWatching } from '../warehouse/push-state';
-import { snapshotState } from '../warehouse/snapshots';
+import { latestCompleteSnapshot } from '../warehouse/snapshots';
 import { dirtyMark, dropUnlistedDirtyMarks, learntLightLimit, mailboxCandidates, recordReconciled, saveSelection, selectedMailboxes } from '../warehouse/mailbox-state';
 import { DEFAULT_LIMITS } from '../ratelimit/governor';
 import { planMailboxes, type MessagePlan } from './message-budget';
@@ -95,29 +95,30 @@ export function messageActivities(deps: ActivityDeps) {
   };
 }
 
-/** The message budget's choice among the mailboxes of `runId`'s extension snapshot (the request plan asks it of the last snapshot). */
 /**
- * The mailboxes a sync reads within its Light budget (message-budget.ts). `dirtyOnly`: a push
- * micro-sync's plan, the dirty mailboxes alone within the same budget rule (marks of mailboxes
- * no longer listed are dropped, so they do not call for micro-syncs for ever).
+ * The mailboxes a sync reads within its Light budget (message-budget.ts), among those its run's
+ * extension snapshot lists. `dirtyOnly`: a push micro-sync's plan, the dirty mailboxes alone,
+ * among those the account's last complete snapshot lists (a micro-sync takes none); marks of
+ * mailboxes no longer listed are dropped, so they do not call for micro-syncs for ever.
  */
 export async function messagePlanFor(
   deps: Pick<ActivityDeps, 'pool' | 'settings'>,
   input: { accountId: string; runId: string; intervalMs: number; dirtyOnly?: boolean },
 ): Promise<MessagePlan> {
   const s = { ...DEFAULT_EXTRACTION_SETTINGS, ...deps.settings };
-  const listed = await mailboxCandidates(deps.pool, { runId: input.runId, accountId: input.accountId, excludeTypes: s.messageExcludeTypes, excludeStatuses: s.messageExcludeStatuses });
-  if (input.dirtyOnly && (await snapshotState(deps.pool, input.runId, 'extensions')).complete) {
-    await dropUnlistedDirtyMarks(deps.pool, input.accountId, listed.map((c) => c.extensionId));
-  }
+  const listing = input.dirtyOnly ? await latestCompleteSnapshot(deps.pool, input.accountId, 'extensions') : { runId: input.runId };
+  const listed = listing ? await mailboxCandidates(deps.pool, { runId: listing.runId, accountId: input.accountId, excludeTypes: s.messageExcludeTypes, excludeStatuses: s.messageExcludeStatuses }) : [];
+  if (listing && 'completedAt' in listing) await dropUnlistedDirtyMarks(deps.pool, input.accountId, listed.map((c) => c.extensionId), listing.completedAt);
   const light = (await learntLightLimit(deps.pool, input.accountId)) ?? DEFAULT_LIMITS.Light;
   const plan = planMailboxes(input.dirtyOnly ? listed.filter((c) => c.dirty) : listed, {
     lightLimit: light.limit,
     lightWindowMs: light.windowMs,
-    share: s.messageBudgetShare,
+    // A micro-sync never runs beside another sync of the account (one slot), and under push a
+    // scheduled sync reads little: the dirty mailboxes may have the whole Light limit.
+    share: input.dirtyOnly ? MICRO_SYNC_SHARE : s.messageBudgetShare,
     intervalMs: input.intervalMs,
     reconcilePeriodMs: s.messageReconcileHours * 3_600_000,
-    fillWithOldest: !(await pushWatching(deps.pool, input.accountId)),
+    watchedByPush: await pushWatching(deps.pool, input.accountId),
   });
   if (input.dirtyOnly) {
     plan.selected = { due: 0, dirty: plan.picks.length, active: 0, oldest: 0 };
@@ -125,6 +126,9 @@ export async function messagePlanFor(
   }
   return plan;
 }
+
+/** The share of the Light budget a push micro-sync may spend on the dirty mailboxes. */
+const MICRO_SYNC_SHARE = 1;
 
 /** One mailbox, as its mode says; what RingCentral answers instead of messages becomes an outcome. */
 async function readMailbox(deps: ActivityDeps, input: ExtensionMessagesInput): Promise<ExtensionMessagesResult> {

@@ -141,6 +141,11 @@ export function pushActivities(deps: ActivityDeps) {
       return takeCallLogDue(deps.pool, input.accountId);
     },
 
+    /** RingCentral's "now" for a micro-sync, which takes no snapshot to learn it from (GET /restapi: no rate group). */
+    async readServerTime(input: { accountId: string }): Promise<string> {
+      return withFailureMapping(async () => (await requireRc(deps).forAccount(input.accountId).serverTime(Context.current().cancellationSignal)).toISOString());
+    },
+
   };
 }
 

@@ -102,6 +102,28 @@ export class RingCentralAccount {
   }
 
   /**
+   * RingCentral's clock, from the Date header of `GET /restapi` (readAPIVersions): no token and
+   * no rate group ("NoThrottling" in the spec), so a push micro-sync learns "now" without
+   * spending a request of any budget or reading the extension list.
+   */
+  async serverTime(signal?: AbortSignal): Promise<Date> {
+    const path = '/restapi';
+    const timeout = AbortSignal.timeout(this.options.requestTimeoutMs ?? 20_000);
+    let response: Response;
+    try {
+      response = await fetch(new URL(path, this.credentials.serverUrl), { signal: signal ? AbortSignal.any([timeout, signal]) : timeout });
+      await response.arrayBuffer();
+    } catch (err) {
+      throw classifyNetworkError(path, err);
+    }
+    const date = Date.parse(response.headers.get('date') ?? '');
+    if (!response.ok || !Number.isFinite(date)) {
+      throw new RingCentralError('transient', `${path}: HTTP ${response.status}${Number.isFinite(date) ? '' : ' without a Date header'}`, { status: response.status, endpoint: path });
+    }
+    return new Date(date);
+  }
+
+  /**
    * The account's SDK with a valid token, for the push client (@ringcentral/subscriptions), and
    * `authSlot`, which runs a token-like call (the WebSocket token) on an Auth slot: push requests
    * pass the governor too.

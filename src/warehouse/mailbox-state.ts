@@ -9,6 +9,8 @@ export interface MailboxRow {
   extensionId: number;
   hasToken: boolean;
   dirty: boolean;
+  /** Epoch ms of the dirty mark (the database's clock). */
+  dirtyAt?: number;
   active: boolean;
   reconciledAt?: number;
 }
@@ -25,13 +27,15 @@ export async function markMailboxesDirty(db: Db, accountId: string, extensionIds
 
 /**
  * Dirty marks of mailboxes a complete snapshot no longer lists (deleted, or excluded) can never
- * be read: dropped, so they do not keep asking for micro-syncs.
+ * be read: dropped, so they do not keep asking for micro-syncs. Only marks set before that
+ * snapshot completed: a later one may be an extension created since, which the next snapshot lists.
  */
-export async function dropUnlistedDirtyMarks(db: Db, accountId: string, listed: number[]): Promise<void> {
-  await db.query(`UPDATE ringcentral.mailbox_state SET dirty_at = NULL WHERE account_id = $1 AND dirty_at IS NOT NULL AND NOT (extension_id = ANY($2::bigint[]))`, [
-    accountId,
-    listed,
-  ]);
+export async function dropUnlistedDirtyMarks(db: Db, accountId: string, listed: number[], snapshotCompletedAt: Date): Promise<void> {
+  await db.query(
+    `UPDATE ringcentral.mailbox_state SET dirty_at = NULL
+      WHERE account_id = $1 AND dirty_at < $3 AND NOT (extension_id = ANY($2::bigint[]))`,
+    [accountId, listed, snapshotCompletedAt],
+  );
 }
 
 /**
@@ -43,9 +47,9 @@ export async function mailboxCandidates(
   db: Db,
   q: { runId: string; accountId: string; excludeTypes: string[]; excludeStatuses: string[] },
 ): Promise<MailboxRow[]> {
-  const { rows } = await db.query<{ extension_id: string; has_token: boolean; dirty: boolean; active: boolean; reconciled_ms: number | null }>(
+  const { rows } = await db.query<{ extension_id: string; has_token: boolean; dirty: boolean; dirty_ms: number | null; active: boolean; reconciled_ms: number | null }>(
     `SELECT s.extension_id, coalesce(c.cursor ? 'syncToken' AND c.cursor ? 'frameFrom', false) AS has_token,
-            m.dirty_at IS NOT NULL AS dirty,
+            m.dirty_at IS NOT NULL AS dirty, (extract(epoch FROM m.dirty_at) * 1000)::float8 AS dirty_ms,
             coalesce(m.changed, false) OR EXISTS (
               SELECT 1 FROM ringcentral.call_log_record l
                WHERE l.account_id = $2 AND l.extension_id = s.extension_id AND l.result = 'Voicemail'
@@ -61,6 +65,7 @@ export async function mailboxCandidates(
     extensionId: Number(r.extension_id),
     hasToken: r.has_token,
     dirty: r.dirty,
+    dirtyAt: r.dirty_ms ?? undefined,
     active: r.active,
     reconciledAt: r.reconciled_ms ?? undefined,
   }));

@@ -65,3 +65,12 @@ export async function snapshotState(db: Db, runId: string, stream: SnapshotStrea
   const r = rows[0];
   return { pages: r.pages, records: r.records, complete: r.complete, passes: r.passes, capturedAt: r.captured_at };
 }
+
+/** The account's newest complete snapshot of a stream (its run, and when it completed by the database's clock); none before the first. */
+export async function latestCompleteSnapshot(db: Db, accountId: string, stream: SnapshotStream): Promise<{ runId: string; completedAt: Date } | undefined> {
+  const { rows } = await db.query<{ run_id: string; completed_at: Date }>(
+    `SELECT run_id, completed_at FROM ringcentral.snapshot WHERE account_id = $1 AND stream = $2 AND completed_at IS NOT NULL ORDER BY captured_at DESC LIMIT 1`,
+    [accountId, stream],
+  );
+  return rows[0] ? { runId: rows[0].run_id, completedAt: rows[0].completed_at } : undefined;
+}

@@ -18,6 +18,8 @@ import { callLogCounts, callLogHooks, callLogPlan, fanOutMessages, messageCounts
 import { DAY, laterOf, MINUTE, minusMs } from './windows';
 import { withAccountId } from '../activities/legacy-input';
 import type { RunPlan, SyncPlanInput } from '../activities/request-plan';
+import type { Watermarks } from '../activities/runs';
+import type { Window } from '../streams/endpoints';
 import { plannedCounts, planVsActual, type RunRequests } from '../plan/format';
 
 export interface AccountSyncInput {
@@ -76,19 +78,20 @@ export async function accountSyncWorkflow(raw: AccountSyncInput): Promise<Accoun
         progress.requests = { plan: requestPlan };
         Object.assign(progress.counts, plannedCounts(requestPlan));
       }
+      // A micro-sync reads the mailboxes of the last complete snapshot and RingCentral's clock,
+      // not the extension list: its cost is what push marked, not the account's size.
+      if (input.micro && patched('micro-sync-without-snapshot')) {
+        const now = await extraction.readServerTime({ accountId: input.accountId });
+        return microSyncWork(input, { runId, ...syncFrames(input, watermarks, now), watermarks, progress, enter });
+      }
       enter('snapshot');
       const extensions = await extraction.snapshotList({ accountId: input.accountId, runId, stream: 'extensions' });
       progress.counts.extensions = extensions.records;
       const now = extensions.serverTime;
-      const initialFrom = minusMs(now, input.initialLookbackMs ?? DAY);
-      const callLogTo = laterOf(minusMs(now, input.callLogLagMs ?? 5 * MINUTE), watermarks.callLog ?? initialFrom);
-      const callLogFrom = watermarks.callLog ? minusMs(watermarks.callLog, input.callLogLookbackMs ?? DAY) : initialFrom;
-      // Only extensions without a sync token page this window (new ones, or after MSG-333):
-      // the look-back lets them also pick up recent changes to older messages.
-      const messagesFrom = watermarks.messages ? minusMs(watermarks.messages, input.callLogLookbackMs ?? DAY) : initialFrom;
+      const { callLogFrame, messageWindow } = syncFrames(input, watermarks, now);
 
       if (input.micro && patched('push-micro-sync')) {
-        return microSyncWork(input, { runId, callLogFrame: { from: callLogFrom, to: callLogTo }, messageWindow: { from: messagesFrom, to: now }, watermarks, progress, enter });
+        return microSyncWork(input, { runId, callLogFrame, messageWindow, watermarks, progress, enter });
       }
 
       // Which mailboxes this sync reads, within its Light budget (histories from before plans read every one).
@@ -104,8 +107,8 @@ export async function accountSyncWorkflow(raw: AccountSyncInput): Promise<Accoun
       enter('extracting');
       const [directory, calls, messages] = await Promise.all([
         extraction.snapshotList({ accountId: input.accountId, runId, stream: 'directory' }),
-        syncCallLog({ ...callLogPlan(input, { from: callLogFrom, to: callLogTo }, runId), fullSync: requestPlan?.callLogVia === 'FSync' }, callLogHooks(progress)),
-        fanOutMessages(input, runId, { from: messagesFrom, to: now }, Boolean(plan), progress),
+        syncCallLog({ ...callLogPlan(input, callLogFrame, runId), fullSync: requestPlan?.callLogVia === 'FSync' }, callLogHooks(progress)),
+        fanOutMessages(input, runId, messageWindow, Boolean(plan), progress),
       ]);
       Object.assign(progress.counts, {
         directoryEntries: directory.records,
@@ -118,7 +121,7 @@ export async function accountSyncWorkflow(raw: AccountSyncInput): Promise<Accoun
       enter('merging');
       const merged = await bookkeeping.mergeExtensionDimension({ accountId: input.accountId, runId });
       Object.assign(progress.counts, { dimensionInserted: merged.inserted, dimensionClosed: merged.closed, dimensionDeleted: merged.deleted });
-      return { value: warnings, counts: progress.counts, watermarks: { callLog: callLogTo, messages: now } };
+      return { value: warnings, counts: progress.counts, watermarks: { callLog: callLogFrame.to, messages: now } };
     },
     () => progress.counts,
   );
@@ -129,6 +132,24 @@ export async function accountSyncWorkflow(raw: AccountSyncInput): Promise<Accoun
   if (progress.requests && run.sent) Object.assign(progress.requests, { actual: run.sent, actualMs: Date.now() - startedAt });
   enter('done');
   return run.value.length > 0 ? { ...progress, warnings: run.value } : progress;
+}
+
+/**
+ * What a sync reads at server time `now`: the call log's frame (up to `callLogLagMs` ago, since
+ * calls appear after they end, never before the watermark), and the message window that only
+ * mailboxes without a sync token page (new ones, or after MSG-333), its look-back letting them
+ * also pick up recent changes to older messages.
+ */
+function syncFrames(input: AccountSyncInput, watermarks: Watermarks, now: string): { callLogFrame: Window; messageWindow: Window } {
+  const initialFrom = minusMs(now, input.initialLookbackMs ?? DAY);
+  const lookbackMs = input.callLogLookbackMs ?? DAY;
+  return {
+    callLogFrame: {
+      from: watermarks.callLog ? minusMs(watermarks.callLog, lookbackMs) : initialFrom,
+      to: laterOf(minusMs(now, input.callLogLagMs ?? 5 * MINUTE), watermarks.callLog ?? initialFrom),
+    },
+    messageWindow: { from: watermarks.messages ? minusMs(watermarks.messages, lookbackMs) : initialFrom, to: now },
+  };
 }
 
 /** What the request plan of a sync with this input needs, at the defaults the sync uses (also `rcsync sync --plan`). */

@@ -22,6 +22,7 @@ const SUMMARIES: Record<keyof Activities, string> = {
   recordHealthCheck: 'Health check: write a row to the warehouse',
   listenForEvents: 'Push: hold the subscription until work is waiting',
   takeCallLogDue: 'Push: is a call-log read due',
+  readServerTime: "Push micro-sync: RingCentral's clock (GET /restapi, no rate group)",
   stopListening: 'Push: unsubscribe (the push workflow stopped)',
 };
 

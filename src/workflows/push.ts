@@ -9,7 +9,7 @@
  * why, waits `offRetryMs` and tries again; the scheduled syncs run unchanged meanwhile.
  * Continues as new every `loopsPerRun` loops, so history stays bounded over any number of renewals.
  */
-import { CancellationScope, ParentClosePolicy, continueAsNew, isCancellation, defineQuery, executeChild, setCurrentDetails, setHandler, sleep, workflowInfo } from '@temporalio/workflow';
+import { CancellationScope, ParentClosePolicy, continueAsNew, isCancellation, defineQuery, executeChild, log, setCurrentDetails, setHandler, sleep, workflowInfo } from '@temporalio/workflow';
 import type { PushHealth } from '../activities/push';
 import { pushStatusLine } from '../push/status-line';
 import { accountSyncWorkflow } from './account-sync';
@@ -19,30 +19,45 @@ import { MINUTE, HOUR, SECOND } from './windows';
 
 export interface PushInput {
   accountId: string;
-  /** One listenForEvents at most this long (its result refreshes the health shown). Default 1 min. */
+  /** One listenForEvents at most this long (its result refreshes the health shown). */
   listenMs?: number;
-  /** Once work waits, gather events this much longer before the micro-sync. Default 2 s. */
+  /** Once work waits, gather events this much longer before the micro-sync. */
   settleMs?: number;
-  /** Micro-syncs start at most this often; it is also their Light budget's interval. Default 1 min. */
+  /** Micro-syncs start at most this often; it is also their Light budget's interval. */
   microIntervalMs?: number;
-  /** Push off: try again after this long. Default 1 h (a transport failure: at most 1 min). */
+  /** Push off: try again after this long (a transport failure: at most 1 min). */
   offRetryMs?: number;
-  /** RingCentral's event filters per subscription. Default 1000. */
+  /** RingCentral's event filters per subscription. */
   filtersPerSubscription?: number;
-  /** An ended call's record is read this long after its event. Default 1 min. */
+  /** An ended call's record is read this long after its event (RingCentral: calls appear 15-30 s after they end). */
   callLogDueAfterMs?: number;
-  /** Subscriptions are renewed (and checked for expiry) this often. Default 5 min. */
+  /** Subscriptions are renewed (and checked for expiry) this often. */
   renewEveryMs?: number;
-  /** The listener outlives an activity by this long, so the next one takes over without a gap. Default 5 min. */
+  /** The listener outlives an activity by this long, so the next one takes over without a gap. */
   leaseGraceMs?: number;
-  /** Continue as new after this many loops. Default 100. */
+  /** Continue as new after this many loops. */
   loopsPerRun?: number;
   state?: PushLoopState;
 }
 
+/** What an unset PushInput field means (wall time; the freshness bench scales them with its simulator's clock). */
+export const PUSH_DEFAULTS = {
+  listenMs: MINUTE,
+  settleMs: 2 * SECOND,
+  microIntervalMs: 30 * SECOND,
+  offRetryMs: HOUR,
+  filtersPerSubscription: 1000,
+  callLogDueAfterMs: 35 * SECOND,
+  renewEveryMs: 5 * MINUTE,
+  leaseGraceMs: 5 * MINUTE,
+  loopsPerRun: 100,
+} satisfies Required<Omit<PushInput, 'accountId' | 'state'>>;
+
 export interface PushLoopState {
   loops: number;
   microSyncs: number;
+  /** Micro-syncs that failed (each in its own run); the loop carries on. */
+  microSyncsFailed?: number;
   events: number;
   /** Workflow time of the last micro-sync's start. */
   lastMicroAt?: number;
@@ -68,27 +83,26 @@ export async function pushWorkflow(input: PushInput): Promise<never> {
 }
 
 async function loop(input: PushInput, state: PushLoopState, line: () => string): Promise<never> {
-  const listenMs = input.listenMs ?? MINUTE;
-  const microIntervalMs = input.microIntervalMs ?? MINUTE;
-  const { listenForEvents } = listening(listenMs);
+  const o = { ...PUSH_DEFAULTS, ...definedFields(input) };
+  const { listenForEvents } = listening(o.listenMs);
   for (let loop = 0; ; loop++) {
     const r = await listenForEvents({
       accountId: input.accountId,
-      maxMs: listenMs,
-      settleMs: input.settleMs ?? 2 * SECOND,
-      filtersPerSubscription: input.filtersPerSubscription ?? 1000,
-      callLogDueAfterMs: input.callLogDueAfterMs ?? MINUTE,
-      renewEveryMs: input.renewEveryMs ?? 5 * MINUTE,
-      leaseGraceMs: input.leaseGraceMs ?? 5 * MINUTE,
+      maxMs: o.listenMs,
+      settleMs: o.settleMs,
+      filtersPerSubscription: o.filtersPerSubscription,
+      callLogDueAfterMs: o.callLogDueAfterMs,
+      renewEveryMs: o.renewEveryMs,
+      leaseGraceMs: o.leaseGraceMs,
     });
     state.loops += 1;
     state.events += r.events;
     state.health = r.health;
     setCurrentDetails(`${line()} · micro-syncs ${state.microSyncs}`);
 
-    if (r.off) await sleep(r.permanent ? (input.offRetryMs ?? HOUR) : Math.min(input.offRetryMs ?? HOUR, MINUTE));
+    if (r.off) await sleep(r.permanent ? o.offRetryMs : Math.min(o.offRetryMs, MINUTE));
     else if (r.dirtyMailboxes > 0 || r.callLogDue) {
-      const wait = (state.lastMicroAt ?? -Infinity) + microIntervalMs - Date.now();
+      const wait = (state.lastMicroAt ?? -Infinity) + o.microIntervalMs - Date.now();
       if (wait > 0) await sleep(wait);
       state.lastMicroAt = Date.now();
       state.microSyncs += 1;
@@ -96,11 +110,22 @@ async function loop(input: PushInput, state: PushLoopState, line: () => string):
         workflowId: `${workflowInfo().workflowId}/micro-${workflowInfo().firstExecutionRunId}-${state.microSyncs}`,
         staticSummary: 'Micro-sync: the mailboxes and call log push events marked',
         parentClosePolicy: ParentClosePolicy.REQUEST_CANCEL,
-        args: [{ accountId: input.accountId, micro: true, scheduleIntervalMs: microIntervalMs }],
+        args: [{ accountId: input.accountId, micro: true, scheduleIntervalMs: o.microIntervalMs }],
+      }).catch((err: unknown) => {
+        if (isCancellation(err)) throw err;
+        // Its failure is in its own run and history; the marks it did not clear wait for the next one.
+        state.microSyncsFailed = (state.microSyncsFailed ?? 0) + 1;
+        log.warn('push micro-sync failed; the next loop tries again', { failed: state.microSyncsFailed });
+        return { phase: 'skipped' as const };
       });
-      // Another sync holds the account: it reads the dirty mailboxes too, or the next loop does.
-      if (result.phase === 'skipped') await sleep(input.settleMs ?? 2 * SECOND);
+      // Another sync holds the account (it reads the dirty mailboxes too), or this one failed: the next loop does.
+      if (result.phase === 'skipped') await sleep(o.settleMs);
     }
-    if (loop + 1 >= (input.loopsPerRun ?? 100) || historyFull()) await continueAsNew<typeof pushWorkflow>({ ...input, state });
+    if (loop + 1 >= o.loopsPerRun || historyFull()) await continueAsNew<typeof pushWorkflow>({ ...input, state });
   }
+}
+
+/** The fields a caller set (an explicit undefined must not hide a default). */
+function definedFields<T extends object>(o: T): Partial<T> {
+  return Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined)) as Partial<T>;
 }

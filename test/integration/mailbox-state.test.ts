@@ -4,7 +4,7 @@
  * from a voicemail in the call log since the last reconciliation.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { dirtyMark, mailboxCandidates, markMailboxesDirty, recordReconciled } from '../../src/warehouse/mailbox-state';
+import { dirtyMark, dropUnlistedDirtyMarks, mailboxCandidates, markMailboxesDirty, recordReconciled } from '../../src/warehouse/mailbox-state';
 import { testDatabase } from '../support/stack';
 
 describe('mailbox state', () => {
@@ -49,5 +49,16 @@ describe('mailbox state', () => {
     await db.pool.query(`INSERT INTO ringcentral.checkpoint (account_id, stream, scope, cursor) VALUES ('a', 'messages', '1', '{"syncToken": "t", "frameFrom": "2026-01-01T00:00:00Z"}'), ('a', 'messages', '2', '{"pendingSyncToken": "t"}')`);
     const c = await candidates();
     expect([c[1]!.hasToken, c[2]!.hasToken, c[3]!.hasToken]).toEqual([true, false, false]);
+  });
+
+  it('marks of mailboxes a complete snapshot no longer lists are dropped, but not those set after it completed (an extension created since)', async () => {
+    await markMailboxesDirty(db.pool, 'a', [7, 8]); // 7: deleted before the snapshot, so unlisted
+    const completed = new Date(Date.now() + 1); // the snapshot completes after 7's mark ...
+    await new Promise((r) => setTimeout(r, 5));
+    await markMailboxesDirty(db.pool, 'a', [9]); // ... and 9 is marked later: new, not yet listed
+    await dropUnlistedDirtyMarks(db.pool, 'a', [1, 2, 3, 8], completed);
+    expect(await dirtyMark(db.pool, 'a', 7)).toBeUndefined();
+    expect(await dirtyMark(db.pool, 'a', 8)).toBeDefined();
+    expect(await dirtyMark(db.pool, 'a', 9)).toBeDefined();
   });
 });

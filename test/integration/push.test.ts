@@ -111,6 +111,7 @@ describe('push notifications drive micro-syncs', () => {
 
     const t0 = stack.sim.clock.now();
     const since = new Date();
+    const logFrom = stack.sim.requestLog().length;
     stack.sim.clock.advance(2 * HOUR);
     stack.sim.push.deliverNow();
     const t1 = stack.sim.clock.now();
@@ -124,12 +125,19 @@ describe('push notifications drive micro-syncs', () => {
     expect((await pushState())!.gaps).toBe(gapsBefore); // nothing was missed: only the changed mailboxes were read
     await expectMessagesEqualTruth(stack, start - 24 * HOUR);
     await expectCallLogEqualsTruth(stack, t0, t1 - 5 * MINUTE, 'records');
+    // A micro-sync reads no list: its clock comes from GET /restapi (no rate group), its mailboxes
+    // from the last complete snapshot. What it sends is the changed mailboxes and the call log.
+    const microRequests = stack.sim.requestLog().slice(logFrom);
+    expect(microRequests.filter((r) => r.route === 'extension-list' || r.route === 'directory')).toEqual([]);
+    expect(microRequests.filter((r) => r.route === 'api-versions').length).toBeGreaterThan(0);
+    expect(new Set(microRequests.filter((r) => r.group === 'Light').map((r) => r.path.match(/extension\/(\d+)\//)?.[1]))).toEqual(new Set(changed.map(String)));
 
-    // While push watches, a scheduled sync reads what is due or was active, not every mailbox.
+    // While push watches, a scheduled sync reads what is due or marked, not every mailbox.
     const scheduled = await stack.client.workflow.execute(accountSyncWorkflow, { taskQueue: stack.taskQueue, workflowId: `watched-sync-${stack.taskQueue}`, args: [{ accountId: ACCOUNT }] });
     expect(scheduled.phase).toBe('done');
     const reasons = (await stack.db.pool.query(`SELECT reason FROM ringcentral.message_sync_selection WHERE run_id = $1`, [scheduled.runId])).rows.map((r) => r.reason);
     expect(reasons).not.toContain('oldest');
+    expect(reasons).not.toContain('active'); // guesses at what changed: push says it
     expect(reasons.length).toBeLessThan((await listedMailboxes(stack)).length);
   });
 

@@ -2,7 +2,8 @@
  * The message plan over many syncs of an account (fast-check): it never plans more Light
  * requests than the budget; when it does not warn, no mailbox goes unreconciled longer than
  * the period; it warns exactly when the due mailboxes do not fit; dirty and active mailboxes
- * come before the rest.
+ * come before the rest, earliest mark first; while push watches, a sync reads only what is due
+ * or marked.
  */
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
@@ -18,7 +19,7 @@ const settings = fc.record({
   share: fc.double({ min: 0.01, max: 1, noNaN: true }),
   intervalMs: fc.constantFrom(15 * MINUTE, HOUR, 2 * HOUR),
   reconcilePeriodMs: fc.constantFrom(2 * HOUR, 6 * HOUR),
-  fillWithOldest: fc.boolean(),
+  watchedByPush: fc.boolean(),
 });
 
 describe('message plan', () => {
@@ -36,6 +37,7 @@ describe('message plan', () => {
           now += s.intervalMs;
           for (const b of boxes) {
             b.dirty = random() < 0.05;
+            b.dirtyAt = b.dirty ? now - Math.floor(random() * s.intervalMs) : undefined;
           }
           const plan = planMailboxes(boxes, s);
           expect(plan.planned).toBeLessThanOrEqual(budget);
@@ -48,10 +50,15 @@ describe('message plan', () => {
           // Dirty ones come before active and oldest picks: none is left out while an active/oldest pick got in.
           const picked = new Set(plan.picks.map((p) => p.extensionId));
           if (plan.selected.active + plan.selected.oldest > 0) for (const b of boxes) if (b.dirty) expect(picked.has(b.extensionId)).toBe(true);
-          // While push watches (no fill), a sync reads only what is due or marked: what changed, not the account's size.
-          if (s.fillWithOldest === false) {
-            expect(plan.selected.oldest).toBe(0);
-            expect(plan.picks.length).toBeLessThanOrEqual(dueQuota(n, s) + boxes.filter((b) => b.dirty || b.active).length);
+          // Of the dirty ones, an earlier mark is never left out while a later one got in as dirty.
+          const dirtyPicked = plan.picks.filter((p) => p.reason === 'dirty').map((p) => boxes.find((b) => b.extensionId === p.extensionId)!);
+          const latestTaken = Math.max(...dirtyPicked.map((b) => b.dirtyAt!));
+          for (const b of boxes) if (b.dirty && b.dirtyAt! < latestTaken) expect(picked.has(b.extensionId)).toBe(true);
+          // While push watches, a sync reads only what is due or marked: what changed, not the account's size.
+          if (s.watchedByPush) {
+            expect(plan.selected.oldest + plan.selected.active).toBe(0);
+            for (const p of plan.picks) if (p.reason !== 'due') expect(boxes.find((b) => b.extensionId === p.extensionId)!.dirty).toBe(true);
+            expect(plan.picks.length).toBeLessThanOrEqual(dueQuota(n, s) + boxes.filter((b) => b.dirty).length);
           }
           const byId = new Map(boxes.map((b) => [b.extensionId, b]));
           for (const p of plan.picks) {
