@@ -26,6 +26,7 @@ export function extractFromSpec(spec: any): Record<string, any> {
   const g = (p: string): any => spec.paths[p].get;
   return {
     specVersion: spec.info.version,
+    apiVersions: json(g('/restapi'), '200'),
     callLog: json(g(`${P}/call-log`), 'default'),
     extensionList: json(g(`${P}/extension`), 'default'),
     messageStore: json(g(`${P}/extension/{extensionId}/message-store`), '200'),

@@ -7,13 +7,10 @@ import type { RateGroup } from './types';
 /** `/restapi/v1.0/account/{accountId}` as a pattern; the account id is capture 1. */
 export const ACCOUNT_PATH = '^/restapi/v1\\.0/account/([^/]+)';
 
-export interface Route {
+interface RouteBase {
   name: string;
   re: RegExp;
   method: 'GET' | 'POST';
-  group: RateGroup;
-  /** 'wstoken': Bearer-authenticated, answered by the push hub (server.wsToken). */
-  kind: 'api' | 'token' | 'revoke' | 'wstoken';
   /** App permission the endpoint needs (x-app-permission in the spec); named by the '403' fault. */
   permission?: string;
   /** Answers a JSON body, or `{ contentType, data: Buffer }` for a download (the export's ZIPs). */
@@ -23,3 +20,19 @@ export interface Route {
   /** Success status when not 200 (202 for task creation). */
   status?: number;
 }
+
+/** Authenticated (Bearer, or the client's Basic for token/revoke) and counted in its group's window. */
+export interface ThrottledRoute extends RouteBase {
+  group: RateGroup;
+  /** 'wstoken': Bearer-authenticated, answered by the push hub (server.wsToken). */
+  kind: 'api' | 'token' | 'revoke' | 'wstoken';
+}
+
+/** x-auth-required: false, x-throttling-group: NoThrottling — answered to anyone, outside every window. */
+export interface PublicRoute extends RouteBase {
+  group: 'NoThrottling';
+  kind: 'public';
+  handler: (core: Core, r: HandlerReq) => Body;
+}
+
+export type Route = ThrottledRoute | PublicRoute;

@@ -1,5 +1,6 @@
 // URL → route table. Every route names its RingCentral usage-plan group.
 
+import { apiVersionsHandler } from './api-versions';
 import {
   callLogHandler, directoryHandler, extensionHandler, extensionListHandler, messageStoreHandler, messageSyncHandler,
 } from './handlers';
@@ -11,6 +12,7 @@ export type { Route } from './route';
 const acct = ACCOUNT_PATH;
 
 export const ROUTES: readonly Route[] = [
+  { name: 'api-versions', re: /^\/restapi\/?$/, method: 'GET', group: 'NoThrottling', kind: 'public', handler: apiVersionsHandler },
   { name: 'token', re: /^\/restapi\/oauth\/token\/?$/, method: 'POST', group: 'Auth', kind: 'token' },
   { name: 'revoke', re: /^\/restapi\/oauth\/revoke\/?$/, method: 'POST', group: 'Auth', kind: 'revoke' },
   { name: 'wstoken', re: /^\/restapi\/oauth\/wstoken\/?$/, method: 'POST', group: 'Auth', kind: 'wstoken', permission: 'WebSocketsSubscription' },

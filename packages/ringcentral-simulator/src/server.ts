@@ -1,5 +1,5 @@
 // HTTP front: routing, then the same pipeline RingCentral applies — authenticate, throttle,
-// (injected fault), handle — with X-Rate-Limit-* headers on every response.
+// (injected fault), handle — with X-Rate-Limit-* headers on every throttled route's response.
 
 import http from 'node:http';
 import type { AuthService, Session } from './auth';
@@ -145,8 +145,11 @@ export class SimServer {
     const { route } = match;
     if (method !== route.method) {
       const e = methodNotAllowed(method, [route.method]);
-      return json(405, e.body, { ...e.headers, ...rateHeaders(limiter.peek(anonKey, route.group)) });
+      return json(405, e.body, { ...e.headers, ...(route.kind === 'public' ? {} : rateHeaders(limiter.peek(anonKey, route.group))) });
     }
+    // NoThrottling, no auth (GET /restapi): whatever Authorization comes is ignored, no window is
+    // touched, no X-Rate-Limit-* headers, and faults do not fire (they model the throttled API).
+    if (route.kind === 'public') return json(200, route.handler(core, { q: url.searchParams, rawQuery: url.search.slice(1), params: match.params }), {});
 
     let session: Session | undefined;
     let key: string;

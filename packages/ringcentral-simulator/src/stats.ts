@@ -1,7 +1,7 @@
 // Counters and a bounded request log, for tests and benchmarks ("was any page fetched twice?",
 // "how long did we sit in penalty?").
 
-import { RATE_GROUPS, type RateGroup } from './types';
+import { THROTTLING_GROUPS, type ThrottlingGroup } from './types';
 
 export interface RequestLogEntry {
   seq: number;
@@ -12,7 +12,7 @@ export interface RequestLogEntry {
   path: string;
   /** Route name (e.g. 'call-log'); null for paths the API does not serve. */
   route: string | null;
-  group: RateGroup | null;
+  group: ThrottlingGroup | null;
   status: number;
   clientId?: string;
   ownerId?: string;
@@ -26,7 +26,7 @@ export interface RequestLogEntry {
 
 export interface StatsSnapshot {
   requests: number;
-  requestsByGroup: Record<RateGroup, number>;
+  requestsByGroup: Record<ThrottlingGroup, number>;
   requestsByRoute: Record<string, number>;
   requestsByPath: Record<string, number>;
   statusCounts: Record<string, number>;
@@ -44,7 +44,7 @@ export class Stats {
   private log: RequestLogEntry[] = [];
   private seq = 0;
   requests = 0;
-  requestsByGroup = Object.fromEntries(RATE_GROUPS.map((g) => [g, 0])) as Record<RateGroup, number>;
+  requestsByGroup = Object.fromEntries(THROTTLING_GROUPS.map((g) => [g, 0])) as Record<ThrottlingGroup, number>;
   requestsByRoute = new Map<string, number>();
   requestsByPath = new Map<string, number>();
   statusCounts = new Map<number, number>();
@@ -91,7 +91,7 @@ export class Stats {
   reset(): void {
     this.log = [];
     this.requests = this.throttled = this.faultThrottled = 0;
-    for (const g of RATE_GROUPS) this.requestsByGroup[g] = 0;
+    for (const g of THROTTLING_GROUPS) this.requestsByGroup[g] = 0;
     this.requestsByRoute.clear();
     this.requestsByPath.clear();
     this.statusCounts.clear();

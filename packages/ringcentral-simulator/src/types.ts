@@ -4,6 +4,9 @@ import type { PushConfig } from './push-config';
 
 export type RateGroup = 'Light' | 'Medium' | 'Heavy' | 'Auth';
 export const RATE_GROUPS: readonly RateGroup[] = ['Light', 'Medium', 'Heavy', 'Auth'];
+/** A route's x-throttling-group: a rate-limited group, or NoThrottling (no window, no X-Rate-Limit-* headers). */
+export type ThrottlingGroup = RateGroup | 'NoThrottling';
+export const THROTTLING_GROUPS: readonly ThrottlingGroup[] = [...RATE_GROUPS, 'NoThrottling'];
 
 export type ExtStatus = 'Enabled' | 'Disabled' | 'Frozen' | 'NotActivated' | 'Unassigned';
 export type ExtType =

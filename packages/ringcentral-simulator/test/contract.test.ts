@@ -26,6 +26,19 @@ describe.each([1, 2, 3])('contract, seed %i', (seed) => {
   });
   afterAll(() => sim.close());
 
+  it('API versions (GET /restapi): no auth, every field of the schema', async () => {
+    for (const path of ['/restapi', '/restapi/']) {
+      const r = await get(sim, undefined, path);
+      expect(r.status).toBe(200);
+      check(v.apiVersions, r.body, `GET ${path}`);
+      expect(Object.keys(r.body).sort()).toEqual(Object.keys(schemas.apiVersions.properties).sort());
+      expect(Object.keys(r.body.apiVersions[0]).sort()).toEqual(Object.keys(schemas.apiVersions.properties.apiVersions.items.properties).sort());
+      expect(r.body.uri).toBe(`${sim.url}/restapi`);
+      expect(r.body.apiVersions).toEqual([expect.objectContaining({ uri: `${sim.url}/restapi/v1.0`, uriString: 'v1.0', versionString: schemas.specVersion })]);
+      expect(new Date(r.body.apiVersions[0].releaseDate).toISOString()).toBe(r.body.apiVersions[0].releaseDate);
+    }
+  });
+
   it('extension list: every page', async () => {
     const pages = await walkPages(sim, token, '/restapi/v1.0/account/~/extension?perPage=9');
     pages.forEach((p, i) => check(v.extensionList, p, `extension page ${i + 1}`));
@@ -182,6 +195,10 @@ describe('error bodies', () => {
     const r = await http(`${sim.url}/restapi/v1.0/account/~/extension`, { method: 'DELETE', headers: { Authorization: `Bearer ${token}` } });
     expect(r.status).toBe(405);
     check(v.rcError, r.body, '405 body');
+    const versions = await http(`${sim.url}/restapi`, { method: 'POST' });
+    expect(versions.status).toBe(405);
+    check(v.rcError, versions.body, '405 body of /restapi');
+    expect(versions.headers.get('X-Rate-Limit-Group')).toBeNull();
   });
 
   it('token endpoint errors use the OAuth shape', async () => {

@@ -28,6 +28,7 @@ describe('OpenAPI spec source', () => {
     const spec = {
       info: { version: full.specVersion },
       paths: {
+        '/restapi': { get: res('200', full.apiVersions) },
         [`${P}/call-log`]: { get: res('default', full.callLog) },
         [`${P}/extension`]: { get: res('default', full.extensionList) },
         [`${P}/extension/{extensionId}/message-store`]: { get: res('200', full.messageStore) },

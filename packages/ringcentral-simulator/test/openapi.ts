@@ -91,6 +91,7 @@ export function buildValidators(schemas: Record<string, any>): Record<string, Va
     createSubscriptionRequest: ajv.compile(withWebSocket(schemas.CreateSubscriptionRequest)),
     messageEvent: ajv.compile(notification(strict(schemas.MessageEvent))),
     telephonyEvent: ajv.compile(notification(telephonyEvent)),
+    apiVersions: ajv.compile(strict(schemas.apiVersions)),
     callLog: ajv.compile(strict(schemas.callLog)),
     extensionList: ajv.compile(ext),
     messageStore: ajv.compile(strict(schemas.messageStore)),
