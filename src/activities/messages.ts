@@ -13,7 +13,7 @@ import { deleteCheckpoint } from '../warehouse/checkpoints';
 import { countSnapshotMailboxes, snapshotMailboxes } from '../warehouse/mailboxes';
 import { pushWatching } from '../warehouse/push-state';
 import { latestCompleteSnapshot } from '../warehouse/snapshots';
-import { dirtyMark, dropUnlistedDirtyMarks, learntLightLimit, mailboxCandidates, recordReconciled, saveSelection, selectedMailboxes } from '../warehouse/mailbox-state';
+import { clearDirtyMark, dirtyMark, dropUnlistedDirtyMarks, learntLightLimit, mailboxCandidates, recordReconciled, saveSelection, selectedMailboxes } from '../warehouse/mailbox-state';
 import { DEFAULT_LIMITS } from '../ratelimit/governor';
 import { planMailboxes, type MessagePlan } from './message-budget';
 import { touchRunProgress } from '../warehouse/sync-runs';
@@ -59,9 +59,10 @@ export function messageActivities(deps: ActivityDeps) {
         const dirtySeen = await dirtyMark(deps.pool, input.accountId, input.extensionId);
         const result = await readMailbox(deps, input);
         // Any answer but "gone" is as current as this mailbox can be: it waits its turn again.
+        // Gone (deleted since the snapshot a micro-sync listed it from): its mark can never be read.
         if (!result.extensionGone) {
           await recordReconciled(deps.pool, { accountId: input.accountId, extensionId: input.extensionId, asOf: input.asOf ?? input.window.to, changed: input.mode === 'sync' && result.written > 0, dirtySeen });
-        }
+        } else await clearDirtyMark(deps.pool, { accountId: input.accountId, extensionId: input.extensionId, dirtySeen });
         return result;
       });
     },

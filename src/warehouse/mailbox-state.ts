@@ -111,6 +111,15 @@ export async function recordReconciled(db: Db, m: { accountId: string; extension
   );
 }
 
+/** The mailbox's extension is gone: the mark seen before the read can never be read, so it is cleared (a later one stays). */
+export async function clearDirtyMark(db: Db, m: { accountId: string; extensionId: number; dirtySeen?: Date }): Promise<void> {
+  if (!m.dirtySeen) return;
+  await db.query(
+    `UPDATE ringcentral.mailbox_state SET dirty_at = NULL WHERE account_id = $1 AND extension_id = $2 AND date_trunc('milliseconds', dirty_at) <= $3::timestamptz`,
+    [m.accountId, m.extensionId, m.dirtySeen],
+  );
+}
+
 /** The Light limit the governor learnt for the account (its default until a response told it). */
 export async function learntLightLimit(db: Db, accountId: string): Promise<{ limit: number; windowMs: number } | undefined> {
   const { rows } = await db.query<{ limit_per_window: number; window_ms: number }>(

@@ -71,7 +71,8 @@ describe('push subscription filters', () => {
       return rows.length > 0;
     });
 
-    // A dirty mark on a mailbox deleted since can never be read: a micro-sync drops it, and micro-syncs stop.
+    // A dirty mark on a mailbox deleted since the last snapshot can never be read: the micro-sync
+    // that finds it gone drops it, and micro-syncs stop; its filter goes with the next snapshot.
     const gone = (stack.sim.truth.extensions() as Array<{ id: number; type: string }>).find((e) => e.type === 'User' && e.id !== hired)!.id;
     stack.sim.events.delete(gone);
     stack.sim.clock.advance(MINUTE);
@@ -81,10 +82,12 @@ describe('push subscription filters', () => {
       const { rows } = await stack.db.pool.query(`SELECT count(*)::int AS n FROM ringcentral.mailbox_state WHERE account_id = $1 AND dirty_at IS NOT NULL`, [ACCOUNT]);
       return rows[0].n === 0;
     });
-    await until('its filter gone', async () => !subscribed().mailboxes.includes(gone));
     const settled = await microSyncs();
     await new Promise((r) => setTimeout(r, 4_000));
     expect(await microSyncs()).toBe(settled);
+    expect((await stack.db.pool.query(`SELECT count(*)::int AS n FROM ringcentral.snapshot WHERE run_id LIKE '%/micro-%'`)).rows[0].n).toBe(0); // micro-syncs list nothing
+    await sync(3);
+    await until('its filter gone', async () => !subscribed().mailboxes.includes(gone));
   });
 
   it('rcsync push status and rcsync status show its health; rcsync push stop unsubscribes', async () => {
