@@ -40,9 +40,9 @@ export interface AccountSyncInput {
   /** How often this sync runs (a schedule's --every): its message stores spend a share of this interval's Light budget. Default 15 min. */
   scheduleIntervalMs?: number;
   /**
-   * A push micro-sync (src/workflows/push.ts): the extension list (for "now" and the listed
-   * mailboxes), then only the dirty mailboxes and, when an ended call made it due, the call
-   * log's changes; no directory, no merge, watermarks unchanged.
+   * A push micro-sync (src/workflows/push.ts, micro-sync.ts): RingCentral's clock, then only the
+   * dirty mailboxes and, when an ended call made it due, the call log's changes; no snapshot, no
+   * directory, no merge, watermarks unchanged.
    */
   micro?: boolean;
 }

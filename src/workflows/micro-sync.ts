@@ -1,8 +1,10 @@
 /**
- * A push micro-sync (accountSyncWorkflow with `micro: true`, started by the push workflow):
- * after the extension list, only what push events left behind: the dirty mailboxes (within the
- * same Light budget rule, `scheduleIntervalMs` being the micro-syncs' pace) and the call log's
- * changes when an ended call or a gap made them due. Same governor, same checkpointed writers;
+ * A push micro-sync (accountSyncWorkflow with `micro: true`, started by the push workflow): only
+ * what push events left behind: the dirty mailboxes among those the last complete extension
+ * snapshot lists (up to the whole Light limit of `scheduleIntervalMs`, the micro-syncs' pace)
+ * and the call log's changes when an ended call or a gap made them due. RingCentral's "now"
+ * comes from GET /restapi (no rate group), not from an extension list: a micro-sync's cost is
+ * what changed, not the account's size. Same governor, same checkpointed writers; no snapshot,
  * no directory, no merge, and the watermarks stay as the last full sync left them.
  */
 import type { Watermarks } from '../activities/runs';
