@@ -6,10 +6,11 @@
  *   1. due: the `ceil(mailboxes ÷ (period ÷ interval))` mailboxes longest since their last
  *      reconciliation. Taking them first is what guarantees every mailbox is read at least once
  *      per period: a mailbox not taken has that many older ones taken before it, every sync;
- *   2. dirty: marked changed by push, earliest mark first;
+ *   2. dirty: marked changed by push: an event's mark, earliest first, before a gap's (events
+ *      may have been missed: every subscribed mailbox marked), oldest reconciliation first;
  *   3. active: their last sync brought changes, or a voicemail since (mailbox-state.ts);
  *   4. oldest: the rest, longest since their last reconciliation first.
- * 3 and 4 only while push is not watching the account (`watchedByPush`): without push,
+ * 3 and 4 only while push is not watching the account (`push`): without push,
  * guessing which mailboxes changed and reading unchanged-looking ones with what is left of the
  * budget is the only way a change arrives before its mailbox's reconciliation. With push, every
  * change marks its mailbox dirty, so a sync costs the due and dirty mailboxes: what changed, not
@@ -25,6 +26,8 @@ export interface MailboxCandidate {
   dirty: boolean;
   /** Epoch ms of the dirty mark, when dirty. */
   dirtyAt?: number;
+  /** The mark came from a push gap, not from an event about this mailbox. */
+  dirtyByGap?: boolean;
   active: boolean;
   /** Epoch ms of the last reconciliation; undefined when never. */
   reconciledAt?: number;
@@ -40,8 +43,13 @@ export interface BudgetSettings {
   intervalMs: number;
   /** Every mailbox is reconciled at least once per this period. */
   reconcilePeriodMs: number;
-  /** Push is watching the account: its dirty marks replace the guesses (active, oldest). Default false. */
-  watchedByPush?: boolean;
+  /**
+   * Push watches the account, so its marks replace the guesses (active, oldest): a scheduled
+   * sync reads the due and event-marked mailboxes and leaves a gap's marks to the micro-syncs
+   * ('scheduled': it must not hold the account's slot through a whole gap); a micro-sync reads
+   * every mark, events' first ('micro'). Unset: no push.
+   */
+  push?: 'scheduled' | 'micro';
 }
 
 export type PickReason = 'due' | 'dirty' | 'active' | 'oldest';
@@ -86,9 +94,11 @@ export function planMailboxes(candidates: MailboxCandidate[], s: BudgetSettings)
   };
   const due = byAge.slice(0, dueQuota(candidates.length, s));
   const dueFits = due.map((c) => take(c, 'due')).every(Boolean);
-  const byMark = byAge.filter((c) => c.dirty).sort((a, b) => (a.dirtyAt ?? -Infinity) - (b.dirtyAt ?? -Infinity) || a.extensionId - b.extensionId);
-  for (const c of byMark) take(c, 'dirty');
-  if (!s.watchedByPush) {
+  // Known changes by their mark, earliest first; then the gap's guesses, oldest reconciliation first.
+  const byMark = byAge.filter((c) => c.dirty && !c.dirtyByGap).sort((a, b) => (a.dirtyAt ?? -Infinity) - (b.dirtyAt ?? -Infinity) || a.extensionId - b.extensionId);
+  const gapMarks = s.push === 'scheduled' ? [] : byAge.filter((c) => c.dirty && c.dirtyByGap);
+  for (const c of [...byMark, ...gapMarks]) take(c, 'dirty');
+  if (!s.push) {
     for (const c of byAge) if (c.active) take(c, 'active');
     for (const c of byAge) take(c, 'oldest');
   }

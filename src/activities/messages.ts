@@ -119,7 +119,7 @@ export async function messagePlanFor(
     share: input.dirtyOnly ? MICRO_SYNC_SHARE : s.messageBudgetShare,
     intervalMs: input.intervalMs,
     reconcilePeriodMs: s.messageReconcileHours * 3_600_000,
-    watchedByPush: await pushWatching(deps.pool, input.accountId),
+    ...(input.dirtyOnly ? { push: 'micro' as const } : (await pushWatching(deps.pool, input.accountId)) ? { push: 'scheduled' as const } : {}),
   });
   if (input.dirtyOnly) {
     plan.selected = { due: 0, dirty: plan.picks.length, active: 0, oldest: 0 };

@@ -149,7 +149,7 @@ export function pushActivities(deps: ActivityDeps) {
   };
 }
 
-/** A new listener, or why push cannot run. A listener replacing an earlier one records the gap between them. */
+/** A new listener, or why push cannot run; every new listener records a gap (its mailboxes' marks come after events' marks). */
 async function openListener(deps: ActivityDeps, input: ListenInput, mailboxes: number[]): Promise<PushListener | PushUnavailable> {
   const { accountId } = input;
   const previous = await readPushState(deps.pool, accountId);
@@ -168,7 +168,9 @@ async function openListener(deps: ActivityDeps, input: ListenInput, mailboxes: n
       onError: (what, err) => log.warn(`push: ${what} failed: ${err instanceof Error ? err.name : 'error'}`),
     });
     await recordConnected(deps.pool, accountId);
-    if (previous) await listener.recordGap('resubscribed');
+    // Whatever changed before this subscription reached no listener: after an earlier one, or
+    // since the scheduled syncs last read each mailbox (they stop guessing once push watches).
+    await listener.recordGap(previous ? 'resubscribed' : 'first subscription');
     return listener;
   } catch (err) {
     if (err instanceof PushUnavailable) return err;

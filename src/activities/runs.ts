@@ -4,6 +4,7 @@ import { dropTransientDoneMarkers } from '../warehouse/checkpoints';
 import { abandonRun, finishRun, insertRun, lastWatermarks, runningSync, runStatus, type Watermarks } from '../warehouse/sync-runs';
 import { runRequests } from '../warehouse/plan-facts';
 import { countSyncRun } from '../metrics/product';
+import { isMicroSync } from '../push/run-ids';
 import type { ActivityDeps } from './deps';
 
 export type { Watermarks } from '../warehouse/sync-runs';
@@ -26,14 +27,15 @@ export interface FinishRunInput {
 export function runActivities(deps: ActivityDeps, options: { staleRunMs?: number } = {}) {
   const staleMs = options.staleRunMs ?? 2 * 3600_000;
   return {
-    async beginSyncRun(input: { runId: string; accountId: string; kind: 'sync' | 'backfill' }): Promise<BeginRunResult> {
+    /** `willRetry`: the caller asks again if a push micro-sync holds the account, so such a refusal is not counted as a skip. */
+    async beginSyncRun(input: { runId: string; accountId: string; kind: 'sync' | 'backfill'; willRetry?: boolean }): Promise<BeginRunResult> {
       const { runId, accountId, kind } = input;
       if (kind === 'sync') await releaseDeadHolder(deps, accountId, runId, staleMs);
-      const inserted = await insertRun(deps.pool, input);
+      const inserted = await insertRun(deps.pool, { runId, accountId, kind });
       const watermarks = await lastWatermarks(deps.pool, accountId);
       if (inserted || (await runStatus(deps.pool, runId)) === 'running') return { started: true, watermarks };
-      countSyncRun(accountId, kind, 'skipped');
       const holder = await runningSync(deps.pool, accountId, runId, staleMs);
+      if (!(input.willRetry && holder && isMicroSync(holder.run_id))) countSyncRun(accountId, kind, 'skipped');
       return { started: false, heldBy: holder?.run_id, watermarks };
     },
 

@@ -11,17 +11,25 @@ export interface MailboxRow {
   dirty: boolean;
   /** Epoch ms of the dirty mark (the database's clock). */
   dirtyAt?: number;
+  /** The mark came from a push gap, not from an event about this mailbox. */
+  dirtyByGap?: boolean;
   active: boolean;
   reconciledAt?: number;
 }
 
-/** Marks mailboxes as changed, so the next sync reads them early (the push consumer's entry point); the latest mark counts. */
-export async function markMailboxesDirty(db: Db, accountId: string, extensionIds: number[]): Promise<void> {
+/**
+ * Marks mailboxes as changed, so the next sync reads them early (the push consumer's entry
+ * point); the latest mark counts. `byGap`: events may have been missed, nothing is known of
+ * these mailboxes; such a mark never replaces an event's, and an event's replaces it.
+ */
+export async function markMailboxesDirty(db: Db, accountId: string, extensionIds: number[], o: { byGap?: boolean } = {}): Promise<void> {
+  const byGap = o.byGap ?? false;
   await db.query(
-    `INSERT INTO ringcentral.mailbox_state (account_id, extension_id, dirty_at)
-     SELECT $1, unnest($2::bigint[]), now()
-     ON CONFLICT (account_id, extension_id) DO UPDATE SET dirty_at = EXCLUDED.dirty_at`,
-    [accountId, extensionIds],
+    `INSERT INTO ringcentral.mailbox_state AS m (account_id, extension_id, dirty_at, dirty_by_gap)
+     SELECT $1, unnest($2::bigint[]), now(), $3
+     ON CONFLICT (account_id, extension_id) DO UPDATE SET dirty_at = EXCLUDED.dirty_at, dirty_by_gap = EXCLUDED.dirty_by_gap
+      WHERE NOT $3 OR m.dirty_at IS NULL OR m.dirty_by_gap`,
+    [accountId, extensionIds, byGap],
   );
 }
 
@@ -47,9 +55,9 @@ export async function mailboxCandidates(
   db: Db,
   q: { runId: string; accountId: string; excludeTypes: string[]; excludeStatuses: string[] },
 ): Promise<MailboxRow[]> {
-  const { rows } = await db.query<{ extension_id: string; has_token: boolean; dirty: boolean; dirty_ms: number | null; active: boolean; reconciled_ms: number | null }>(
+  const { rows } = await db.query<{ extension_id: string; has_token: boolean; dirty: boolean; dirty_ms: number | null; by_gap: boolean | null; active: boolean; reconciled_ms: number | null }>(
     `SELECT s.extension_id, coalesce(c.cursor ? 'syncToken' AND c.cursor ? 'frameFrom', false) AS has_token,
-            m.dirty_at IS NOT NULL AS dirty, (extract(epoch FROM m.dirty_at) * 1000)::float8 AS dirty_ms,
+            m.dirty_at IS NOT NULL AS dirty, (extract(epoch FROM m.dirty_at) * 1000)::float8 AS dirty_ms, m.dirty_by_gap AS by_gap,
             coalesce(m.changed, false) OR EXISTS (
               SELECT 1 FROM ringcentral.call_log_record l
                WHERE l.account_id = $2 AND l.extension_id = s.extension_id AND l.result = 'Voicemail'
@@ -66,6 +74,7 @@ export async function mailboxCandidates(
     hasToken: r.has_token,
     dirty: r.dirty,
     dirtyAt: r.dirty_ms ?? undefined,
+    ...(r.dirty && r.by_gap ? { dirtyByGap: true } : {}),
     active: r.active,
     reconciledAt: r.reconciled_ms ?? undefined,
   }));

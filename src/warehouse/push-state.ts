@@ -67,7 +67,7 @@ export async function recordEvents(pool: Pool, accountId: string, e: { count: nu
 /** Events may have been missed: every subscribed mailbox is dirty and the call log is due now. */
 export async function recordGap(pool: Pool, accountId: string, reason: string, mailboxes: number[]): Promise<void> {
   await inTransaction(pool, async (tx) => {
-    await markMailboxesDirty(tx, accountId, mailboxes);
+    await markMailboxesDirty(tx, accountId, mailboxes, { byGap: true });
     await upsert(tx, accountId, `gaps = p.gaps + 1, last_gap_at = now(), last_gap_reason = $2, call_log_due_at = least(p.call_log_due_at, now())`, [reason]);
   });
 }

@@ -69,7 +69,7 @@ export async function accountSyncWorkflow(raw: AccountSyncInput): Promise<Accoun
   };
 
   const run = await withSyncRun(
-    { runId, accountId: input.accountId, kind: 'sync' },
+    { runId, accountId: input.accountId, kind: 'sync', ...(input.micro ? { yieldsToSchedule: true } : {}) },
     async (watermarks) => {
       // The plan first, before any request (histories from before plans have none). A micro-sync
       // reads only what push marked, so it has no sync plan to show against.

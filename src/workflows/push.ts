@@ -11,6 +11,7 @@
  */
 import { CancellationScope, ParentClosePolicy, continueAsNew, isCancellation, defineQuery, executeChild, log, setCurrentDetails, setHandler, sleep, workflowInfo } from '@temporalio/workflow';
 import type { PushHealth } from '../activities/push';
+import { microSyncWorkflowId } from '../push/run-ids';
 import { pushStatusLine } from '../push/status-line';
 import { accountSyncWorkflow } from './account-sync';
 import { bookkeeping, listening } from './activity-options';
@@ -107,7 +108,7 @@ async function loop(input: PushInput, state: PushLoopState, line: () => string):
       state.lastMicroAt = Date.now();
       state.microSyncs += 1;
       const result = await executeChild(accountSyncWorkflow, {
-        workflowId: `${workflowInfo().workflowId}/micro-${workflowInfo().firstExecutionRunId}-${state.microSyncs}`,
+        workflowId: microSyncWorkflowId(workflowInfo().workflowId, workflowInfo().firstExecutionRunId, state.microSyncs),
         staticSummary: 'Micro-sync: the mailboxes and call log push events marked',
         parentClosePolicy: ParentClosePolicy.REQUEST_CANCEL,
         args: [{ accountId: input.accountId, micro: true, scheduleIntervalMs: o.microIntervalMs }],

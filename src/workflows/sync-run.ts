@@ -3,8 +3,9 @@
  * closed last with its counts (and, on success, its watermarks), whatever happens in between,
  * and the run's outcome recorded for filtering in the Temporal UI.
  */
-import { CancellationScope, isCancellation, workflowInfo } from '@temporalio/workflow';
-import type { Watermarks } from '../activities/runs';
+import { CancellationScope, isCancellation, patched, sleep, workflowInfo } from '@temporalio/workflow';
+import type { BeginRunResult, Watermarks } from '../activities/runs';
+import { isMicroSync } from '../push/run-ids';
 import { bookkeeping } from './activity-options';
 import { recordOutcome } from './search-attributes';
 
@@ -24,8 +25,29 @@ export interface SyncRunWork<T> {
 /** `sent`: the requests the run really sent per rate group (undefined in histories from before it was counted). */
 type SyncRunResult<T> = { started: true; value: T; sent?: Record<string, number> } | { started: false; heldBy?: string };
 type Kind = 'sync' | 'backfill';
+
+/** How long a scheduled sync waits out push micro-syncs before it stands aside. */
+const MICRO_SYNC_WAIT_MS = 5 * 60_000;
 /** Only a sync can be skipped. */
 type ResultOf<K extends Kind, T> = K extends 'sync' ? SyncRunResult<T> : { started: true; value: T; sent?: Record<string, number> };
+
+/**
+ * Opens the run. A scheduled sync that finds a push micro-sync holding the account waits for
+ * the slot (they are short, but start every few seconds while events come: standing aside
+ * would skip schedule after schedule, and with them the snapshots, the merge and the daily
+ * reconciliation); micro-syncs (`yieldsToSchedule`) and everything else stand aside at once.
+ */
+async function beginRun(run: { runId: string; accountId: string; kind: Kind; yieldsToSchedule?: boolean }): Promise<BeginRunResult> {
+  const { yieldsToSchedule, ...input } = run;
+  if (run.kind !== 'sync' || yieldsToSchedule || !patched('sync-waits-for-micro-syncs')) return bookkeeping.beginSyncRun(input);
+  const deadline = Date.now() + MICRO_SYNC_WAIT_MS;
+  for (;;) {
+    const willRetry = Date.now() < deadline;
+    const begin = await bookkeeping.beginSyncRun({ ...input, willRetry });
+    if (begin.started || !willRetry || !begin.heldBy || !isMicroSync(begin.heldBy)) return begin;
+    await sleep(2_000);
+  }
+}
 
 /**
  * Opens the run, does `work`, closes the run. A sync stands aside (`started: false`) while
@@ -34,11 +56,11 @@ type ResultOf<K extends Kind, T> = K extends 'sync' ? SyncRunResult<T> : { start
  * when cancelled, and the error is rethrown.
  */
 export async function withSyncRun<K extends Kind, T>(
-  run: { runId: string; accountId: string; kind: K },
+  run: { runId: string; accountId: string; kind: K; yieldsToSchedule?: boolean },
   work: (watermarks: Watermarks) => Promise<SyncRunWork<T>>,
   countsSoFar: () => Record<string, number>,
 ): Promise<ResultOf<K, T>> {
-  const begin = await bookkeeping.beginSyncRun(run);
+  const begin = await beginRun(run);
   if (run.kind === 'sync' && !begin.started) {
     recordOutcome('skipped');
     return { started: false, heldBy: begin.heldBy } as ResultOf<K, T>;

@@ -61,4 +61,15 @@ describe('mailbox state', () => {
     expect(await dirtyMark(db.pool, 'a', 8)).toBeDefined();
     expect(await dirtyMark(db.pool, 'a', 9)).toBeDefined();
   });
+
+  it("a gap's mark never replaces an event's; an event's replaces a gap's", async () => {
+    const byGap = async (id: number) => (await db.pool.query(`SELECT dirty_at, dirty_by_gap FROM ringcentral.mailbox_state WHERE account_id = 'a' AND extension_id = $1`, [id])).rows[0];
+    await markMailboxesDirty(db.pool, 'a', [21]);
+    const event = await byGap(21);
+    await markMailboxesDirty(db.pool, 'a', [21, 22], { byGap: true });
+    expect(await byGap(21)).toEqual(event); // still the event's mark, at its time
+    expect((await byGap(22)).dirty_by_gap).toBe(true);
+    await markMailboxesDirty(db.pool, 'a', [22]);
+    expect((await byGap(22)).dirty_by_gap).toBe(false);
+  });
 });

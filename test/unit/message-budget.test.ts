@@ -19,7 +19,7 @@ const settings = fc.record({
   share: fc.double({ min: 0.01, max: 1, noNaN: true }),
   intervalMs: fc.constantFrom(15 * MINUTE, HOUR, 2 * HOUR),
   reconcilePeriodMs: fc.constantFrom(2 * HOUR, 6 * HOUR),
-  watchedByPush: fc.boolean(),
+  push: fc.constantFrom(undefined, 'scheduled' as const, 'micro' as const),
 });
 
 describe('message plan', () => {
@@ -38,6 +38,7 @@ describe('message plan', () => {
           for (const b of boxes) {
             b.dirty = random() < 0.05;
             b.dirtyAt = b.dirty ? now - Math.floor(random() * s.intervalMs) : undefined;
+            b.dirtyByGap = b.dirty && random() < 0.5;
           }
           const plan = planMailboxes(boxes, s);
           expect(plan.planned).toBeLessThanOrEqual(budget);
@@ -50,13 +51,18 @@ describe('message plan', () => {
           // Dirty ones come before active and oldest picks: none is left out while an active/oldest pick got in.
           const picked = new Set(plan.picks.map((p) => p.extensionId));
           if (plan.selected.active + plan.selected.oldest > 0) for (const b of boxes) if (b.dirty) expect(picked.has(b.extensionId)).toBe(true);
-          // Of the dirty ones, an earlier mark is never left out while a later one got in as dirty.
+          // Of the dirty ones, an event's mark is never left out while a gap's got in, nor an
+          // earlier event's while a later one's got in.
           const dirtyPicked = plan.picks.filter((p) => p.reason === 'dirty').map((p) => boxes.find((b) => b.extensionId === p.extensionId)!);
-          const latestTaken = Math.max(...dirtyPicked.map((b) => b.dirtyAt!));
-          for (const b of boxes) if (b.dirty && b.dirtyAt! < latestTaken) expect(picked.has(b.extensionId)).toBe(true);
+          const byEvent = dirtyPicked.filter((b) => !b.dirtyByGap);
+          const latestTaken = Math.max(...byEvent.map((b) => b.dirtyAt!));
+          for (const b of boxes) if (b.dirty && !b.dirtyByGap && b.dirtyAt! < latestTaken) expect(picked.has(b.extensionId)).toBe(true);
+          if (dirtyPicked.some((b) => b.dirtyByGap)) for (const b of boxes) if (b.dirty && !b.dirtyByGap) expect(picked.has(b.extensionId)).toBe(true);
           // While push watches, a sync reads only what is due or marked: what changed, not the account's size.
-          if (s.watchedByPush) {
+          if (s.push) {
             expect(plan.selected.oldest + plan.selected.active).toBe(0);
+            // A scheduled sync leaves a gap's marks to the micro-syncs.
+            if (s.push === 'scheduled') expect(dirtyPicked.filter((b) => b.dirtyByGap)).toEqual([]);
             for (const p of plan.picks) if (p.reason !== 'due') expect(boxes.find((b) => b.extensionId === p.extensionId)!.dirty).toBe(true);
             expect(plan.picks.length).toBeLessThanOrEqual(dueQuota(n, s) + boxes.filter((b) => b.dirty).length);
           }
