@@ -167,6 +167,9 @@ export class PushListener {
     // subscription starts with the one filter RingCentral cannot refuse and takes the batch by an update.
     const sub = await subscription.setEventFilters([TELEPHONY_FILTER]).register();
     this.watchSequence(sub);
+    // Subscribing anew (expired, or the client's session recovery failed) sends the filters again.
+    const subscribe = sub.subscribe.bind(sub);
+    sub.subscribe = () => this.dropping(sub, subscribe);
     if (filters.length !== 1 || filters[0] !== TELEPHONY_FILTER) {
       sub.eventFilters = filters;
       await this.update(sub);
@@ -209,17 +212,22 @@ export class PushListener {
    * (The client's own refresh() does the same PUT but swallows every error but 404.)
    */
   private async update(sub: WsSubscription): Promise<void> {
+    try {
+      await this.dropping(sub, async () => {
+        sub.subscriptionInfo = (await sub.wse.request('PUT', `/restapi/v1.0/subscription/${sub.subscriptionInfo?.id}`, sub.requestBody)).data;
+      });
+    } catch (err) {
+      if ((err as { response?: { status?: number } }).response?.status !== 404) throw err;
+      await sub.subscribe();
+      await this.gap('subscription expired');
+    }
+  }
+
+  /** Runs a create or update of `sub`; while RingCentral refuses one of its mailbox filters, drops that filter and runs it again. */
+  private async dropping(sub: WsSubscription, request: () => Promise<void>): Promise<void> {
     for (;;) {
-      const before = sub.subscriptionInfo?.id;
       try {
-        try {
-          sub.subscriptionInfo = (await sub.wse.request('PUT', `/restapi/v1.0/subscription/${before}`, sub.requestBody)).data;
-        } catch (err) {
-          if ((err as { response?: { status?: number } }).response?.status !== 404) throw err;
-          await sub.subscribe();
-          await this.gap('subscription expired');
-        }
-        return;
+        return await request();
       } catch (err) {
         const id = refusedMailbox(err);
         if (id === undefined || !sub.eventFilters.includes(mailboxFilter(id))) throw err;

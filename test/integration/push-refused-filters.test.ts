@@ -17,7 +17,8 @@ const MINUTE = 60_000;
 const HOUR = 60 * MINUTE;
 
 describe('push filters RingCentral refuses', () => {
-  const stack = useSyncStack({ seed: 29, extensions: 12, days: 1, messagesPerExtensionPerDay: 24, eventsPerDay: 0 });
+  // A dropped session never recovers (the client subscribes anew): the last test's create path.
+  const stack = useSyncStack({ seed: 29, extensions: 12, days: 1, messagesPerExtensionPerDay: 24, eventsPerDay: 0, push: { recoveryTimeoutSec: 0 } });
   let push: WorkflowHandle<typeof pushWorkflow> | undefined;
   afterAll(async () => {
     await push?.cancel();
@@ -73,7 +74,7 @@ describe('push filters RingCentral refuses', () => {
     push = await stack.client.workflow.start(pushWorkflow, {
       taskQueue: stack.taskQueue,
       workflowId: `refused-push-${stack.taskQueue}`,
-      args: [{ accountId: ACCOUNT, listenMs: 2_000, settleMs: 300, microIntervalMs: 1_000, callLogDueAfterMs: 0, filtersPerSubscription: 4, renewEveryMs: 1_000, leaseGraceMs: 60_000 }],
+      args: [{ accountId: ACCOUNT, listenMs: 2_000, settleMs: 300, microIntervalMs: 1_000, callLogDueAfterMs: 0, filtersPerSubscription: 4, renewEveryMs: 3_000, leaseGraceMs: 60_000 }],
     });
     await until('push connected', async () => (await pushState())?.status === 'connected');
     const subs = subscribed();
@@ -127,5 +128,24 @@ describe('push filters RingCentral refuses', () => {
     await new Promise((r) => setTimeout(r, 6_000));
     expect(subscribed().mailboxes).toEqual(after.mailboxes);
     expect((await microSelections(since)).filter((m) => m === gone)).toHaveLength(1);
+  });
+
+  it('a session that fails to recover subscribes anew; a filter refused then (OAU-232) is dropped the same way', async () => {
+    await idle();
+    const before = subscribed();
+    const gaps = (await pushState())!.gaps;
+    const gone = before.mailboxes[0]!; // in the first batch, beside others
+    stack.sim.events.delete(gone);
+    expect(stack.sim.push.dropConnections()).toBeGreaterThan(0);
+    // The client's own re-subscribe (its session is gone) sends the filters: refused, then without the gone one.
+    const after = await until('subscribed anew without the gone mailbox', async () => {
+      const s = subscribed();
+      return s.ids.length === before.ids.length && s.ids.every((id) => !before.ids.includes(id)) ? s : undefined;
+    });
+    expect(after.mailboxes).toEqual(before.mailboxes.filter((m) => m !== gone));
+    expect(after.telephony).toBe(1);
+    expect((await pushState())!.gaps).toBeGreaterThan(gaps); // the failed recovery (the session's events are lost)
+    await idle();
+    expect((await pushState())!.status).toBe('connected');
   });
 });
