@@ -167,9 +167,11 @@ export class PushListener {
     // subscription starts with the one filter RingCentral cannot refuse and takes the batch by an update.
     const sub = await subscription.setEventFilters([TELEPHONY_FILTER]).register();
     this.watchSequence(sub);
-    // Subscribing anew (expired, or the client's session recovery failed) sends the filters again.
+    // Subscribing anew (expired, or the client's session recovery failed) sends the filters again;
+    // the client and a renewal may both start it at once: one request serves both.
     const subscribe = sub.subscribe.bind(sub);
-    sub.subscribe = () => this.dropping(sub, subscribe);
+    let subscribing: Promise<void> | undefined;
+    sub.subscribe = () => (subscribing ??= this.dropping(sub, subscribe).finally(() => (subscribing = undefined)));
     if (filters.length !== 1 || filters[0] !== TELEPHONY_FILTER) {
       sub.eventFilters = filters;
       await this.update(sub);
@@ -212,12 +214,15 @@ export class PushListener {
    * (The client's own refresh() does the same PUT but swallows every error but 404.)
    */
   private async update(sub: WsSubscription): Promise<void> {
+    let id: string | undefined;
     try {
       await this.dropping(sub, async () => {
-        sub.subscriptionInfo = (await sub.wse.request('PUT', `/restapi/v1.0/subscription/${sub.subscriptionInfo?.id}`, sub.requestBody)).data;
+        id = sub.subscriptionInfo?.id;
+        sub.subscriptionInfo = (await sub.wse.request('PUT', `/restapi/v1.0/subscription/${id}`, sub.requestBody)).data;
       });
     } catch (err) {
       if ((err as { response?: { status?: number } }).response?.status !== 404) throw err;
+      if (sub.subscriptionInfo?.id !== id) return; // the client subscribed anew meanwhile (its session failed to recover)
       await sub.subscribe();
       await this.gap('subscription expired');
     }

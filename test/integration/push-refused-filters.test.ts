@@ -140,6 +140,7 @@ describe('push filters RingCentral refuses', () => {
     // The client's own re-subscribe (its session is gone) sends the filters: refused, then without the gone one.
     const after = await until('subscribed anew without the gone mailbox', async () => {
       const s = subscribed();
+      // As many subscriptions as before, all new: none twice (the client and a renewal both re-subscribing).
       return s.ids.length === before.ids.length && s.ids.every((id) => !before.ids.includes(id)) ? s : undefined;
     });
     expect(after.mailboxes).toEqual(before.mailboxes.filter((m) => m !== gone));
