@@ -13,6 +13,9 @@ import { pushWork, readPushState, recordAlive, recordConnected, recordConnecting
 import { DEFAULT_EXTRACTION_SETTINGS, requireRc, type ActivityDeps } from './deps';
 import { withFailureMapping } from './failures';
 
+/** Extension statuses RingCentral refuses a message-store filter for (OAU-236). */
+const UNSUBSCRIBABLE_STATUSES = ['Disabled', 'Frozen'];
+
 /** How often a listening activity marks the account's push row alive (message plans trust push only while it is). */
 const ALIVE_EVERY_MS = 30_000;
 
@@ -81,7 +84,10 @@ export function pushActivities(deps: ActivityDeps) {
       const ctx = Context.current();
       const { accountId } = input;
       const s = { ...DEFAULT_EXTRACTION_SETTINGS, ...deps.settings };
-      const mailboxes = await latestMailboxes(deps.pool, { accountId, excludeTypes: s.messageExcludeTypes, excludeStatuses: s.messageExcludeStatuses });
+      // RingCentral refuses a filter for a Disabled or Frozen extension (400 OAU-236, failing its whole
+      // batch): those mailboxes get none; their daily reconciliation by scheduled syncs reads them.
+      const excludeStatuses = [...s.messageExcludeStatuses, ...UNSUBSCRIBABLE_STATUSES];
+      const mailboxes = await latestMailboxes(deps.pool, { accountId, excludeTypes: s.messageExcludeTypes, excludeStatuses });
       let lease = mine.get(accountId);
       if (lease && !lease.listener.isOpen) lease = undefined;
       const before = lease ? { events: lease.listener.events, gaps: lease.listener.gaps } : { events: 0, gaps: 0 };

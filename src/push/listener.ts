@@ -5,6 +5,11 @@
  * telephony sessions. Each event's effect goes straight to Postgres (push-state.ts): the
  * mailbox is dirty, an ended call makes the call log due. Only ids and counts are kept.
  *
+ * Only mailboxes that can take a filter are given (not Disabled or Frozen in the snapshot). One
+ * deleted or disabled since the snapshot makes RingCentral refuse the whole create or update
+ * (400 OAU-232/236, refused-filter.ts): its filter is dropped, its mailbox marked dirty (a
+ * micro-sync finds it gone or reads it), and the rest of the batch is subscribed.
+ *
  * Gaps are never silent: a recovery that failed (new session), a sequence number skipped
  * (lost event) or a subscription found gone on renewal marks every subscribed mailbox dirty
  * and makes the call log due (its ISync token covers the gap).
@@ -16,6 +21,7 @@ import { RingCentralError } from '../ringcentral/errors';
 import type { Pool } from '../warehouse/db';
 import { markMailboxesDirty } from '../warehouse/mailbox-state';
 import { recordEvents, recordGap } from '../warehouse/push-state';
+import { refusedMailbox } from './refused-filter';
 
 export const mailboxFilter = (id: number): string => `/restapi/v1.0/account/~/extension/${id}/message-store`;
 export const TELEPHONY_FILTER = '/restapi/v1.0/account/~/telephony/sessions';
@@ -56,7 +62,10 @@ interface Pending {
 export class PushListener {
   private readonly subscriptions: Subscriptions;
   private subs: WsSubscription[] = [];
+  /** The subscribed mailboxes: those listed but for any whose filter RingCentral refused. */
   private mailboxes: number[];
+  /** The list last given (open or follow). */
+  private listed: number[];
   private renewTimer?: NodeJS.Timeout;
   private pending: Pending = { count: 0, mailboxes: new Set(), callEnded: false };
   private writing: Promise<void> = Promise.resolve();
@@ -67,6 +76,7 @@ export class PushListener {
   private constructor(private readonly o: ListenerOptions) {
     this.subscriptions = new Subscriptions({ sdk: o.session.sdk });
     this.mailboxes = [...o.mailboxes];
+    this.listed = [...o.mailboxes];
   }
 
   /** Subscribes; throws PushUnavailable when RingCentral or the transport refuses. */
@@ -97,11 +107,13 @@ export class PushListener {
   /**
    * Keeps the filters in step with the extension list: changed batches are updated in place
    * (PUT), new ones subscribed, surplus ones revoked. New mailboxes are marked dirty: their
-   * changes before the update reached no subscription.
+   * changes before the update reached no subscription. Compared with the list last given, not
+   * with what is subscribed: a refused filter stays out until a newer snapshot lists otherwise.
    */
   async follow(mailboxes: number[]): Promise<void> {
+    const listed = new Set(this.listed);
+    if (mailboxes.length === listed.size && mailboxes.every((m) => listed.has(m))) return;
     const before = new Set(this.mailboxes);
-    if (mailboxes.length === before.size && mailboxes.every((m) => before.has(m))) return;
     this.mailboxes = [...mailboxes];
     const batches = this.batches();
     for (let i = 0; i < batches.length; i++) {
@@ -115,6 +127,7 @@ export class PushListener {
     for (const sub of this.subs.splice(batches.length)) await sub.wse.revoke().catch(() => undefined);
     const added = mailboxes.filter((m) => !before.has(m));
     if (added.length) await markMailboxesDirty(this.o.pool, this.o.accountId, added);
+    this.listed = [...mailboxes]; // only now: a follow() that failed is done again
   }
 
   async close(): Promise<void> {
@@ -149,8 +162,20 @@ export class PushListener {
   private async register(filters: string[]): Promise<WsSubscription> {
     const subscription = this.subscriptions.createSubscription();
     subscription.on(subscription.events.notification, (event: unknown) => this.onEvent(event));
-    const sub = await subscription.setEventFilters(filters).register();
+    // A refused filter fails a create as a whole, and leaves the client's connection with a
+    // subscription object that breaks on the first event; an update can simply be retried. So the
+    // subscription starts with the one filter RingCentral cannot refuse and takes the batch by an update.
+    const sub = await subscription.setEventFilters([TELEPHONY_FILTER]).register();
     this.watchSequence(sub);
+    // Subscribing anew (expired, or the client's session recovery failed) sends the filters again;
+    // the client and a renewal may both start it at once: one request serves both.
+    const subscribe = sub.subscribe.bind(sub);
+    let subscribing: Promise<void> | undefined;
+    sub.subscribe = () => (subscribing ??= this.dropping(sub, subscribe).finally(() => (subscribing = undefined)));
+    if (filters.length !== 1 || filters[0] !== TELEPHONY_FILTER) {
+      sub.eventFilters = filters;
+      await this.update(sub);
+    }
     return sub;
   }
 
@@ -178,12 +203,47 @@ export class PushListener {
     for (const sub of this.subs) await this.renewOne(sub).catch((err) => this.o.onError?.('renewing a push subscription', err));
   }
 
-  /** PUT renews the subscription (and its filters); a 404 (expired) makes the client subscribe anew: the time in between is a gap. */
   private async renewOne(sub: WsSubscription): Promise<void> {
     if (this.closed || sub.wse.ws?.readyState !== 1 || !sub.subscriptionInfo) return;
-    const before = sub.subscriptionInfo.id;
-    await sub.refresh();
-    if (sub.subscriptionInfo && sub.subscriptionInfo.id !== before) await this.gap('subscription expired');
+    await this.update(sub);
+  }
+
+  /**
+   * PUT renews the subscription with its filters; a 404 (expired) subscribes anew: the time in
+   * between is a gap. A mailbox filter RingCentral refuses is dropped and the request retried.
+   * (The client's own refresh() does the same PUT but swallows every error but 404.)
+   */
+  private async update(sub: WsSubscription): Promise<void> {
+    let id: string | undefined;
+    try {
+      await this.dropping(sub, async () => {
+        id = sub.subscriptionInfo?.id;
+        sub.subscriptionInfo = (await sub.wse.request('PUT', `/restapi/v1.0/subscription/${id}`, sub.requestBody)).data;
+      });
+    } catch (err) {
+      if ((err as { response?: { status?: number } }).response?.status !== 404) throw err;
+      if (sub.subscriptionInfo?.id !== id) return; // the client subscribed anew meanwhile (its session failed to recover)
+      await sub.subscribe();
+      await this.gap('subscription expired');
+    }
+  }
+
+  /** Runs a create or update of `sub`; while RingCentral refuses one of its mailbox filters, drops that filter and runs it again. */
+  private async dropping(sub: WsSubscription, request: () => Promise<void>): Promise<void> {
+    for (;;) {
+      try {
+        return await request();
+      } catch (err) {
+        const id = refusedMailbox(err);
+        if (id === undefined || !sub.eventFilters.includes(mailboxFilter(id))) throw err;
+        const rest = sub.eventFilters.filter((f: string) => f !== mailboxFilter(id));
+        // A subscription needs a filter: the telephony one (never refused) holds its place until the next follow().
+        sub.eventFilters = rest.length ? rest : [TELEPHONY_FILTER];
+        this.mailboxes = this.mailboxes.filter((m) => m !== id);
+        // Deleted (a micro-sync finds it gone and clears the mark) or disabled (still readable): either way, read it.
+        await markMailboxesDirty(this.o.pool, this.o.accountId, [id]);
+      }
+    }
   }
 
   private onEvent(raw: unknown): void {

@@ -22,10 +22,12 @@ describe('push subscription filters', () => {
 
   const sync = (n: number) =>
     stack.client.workflow.execute(accountSyncWorkflow, { taskQueue: stack.taskQueue, workflowId: `filters-sync-${n}-${stack.taskQueue}`, args: [{ accountId: ACCOUNT }] });
+  /** The latest snapshot's mailboxes that can take a filter (RingCentral refuses one for a Disabled or Frozen extension). */
   const latestSnapshot = async () =>
     (
       await stack.db.pool.query(
-        `SELECT extension_id FROM ringcentral.extension_snapshot WHERE run_id = (SELECT run_id FROM ringcentral.snapshot WHERE stream = 'extensions' ORDER BY captured_at DESC LIMIT 1) ORDER BY 1`,
+        `SELECT extension_id FROM ringcentral.extension_snapshot WHERE run_id = (SELECT run_id FROM ringcentral.snapshot WHERE stream = 'extensions' ORDER BY captured_at DESC LIMIT 1)
+            AND status NOT IN ('Disabled', 'Frozen') ORDER BY 1`,
       )
     ).rows.map((r) => Number(r.extension_id));
   const subscribed = () => {

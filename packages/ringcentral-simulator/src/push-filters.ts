@@ -1,6 +1,8 @@
 // Event filters a subscription may hold: a mailbox's message store and the account's telephony
 // sessions. RingCentral stores (and echoes) filters with '~' replaced by the real ids, and
-// names that expanded filter in each event's `event` field; so does the simulator.
+// names that expanded filter in each event's `event` field; so does the simulator. A mailbox
+// filter naming an extension that does not exist (or is deleted) is refused 400 OAU-232, one that
+// is Disabled or Frozen 400 OAU-236: the spec's codes for create and update; the whole request fails.
 
 import { ApiError, rcError } from './errors';
 import type { Core } from './handlers';
@@ -14,6 +16,12 @@ const TELEPHONY = /^\/restapi\/v1\.0\/account\/([^/?]+)\/telephony\/sessions\/?$
 
 const invalidFilters = (value: string): ApiError =>
   new ApiError(400, rcError('CMN-101', 'Parameter [eventFilters] value is invalid.', { parameterName: 'eventFilters', parameterValue: value }));
+
+// The spec's codes for a mailbox filter whose extension cannot be subscribed (create and update alike).
+const extensionNotFound = (value: string): ApiError =>
+  new ApiError(400, rcError('OAU-232', 'Extension not found', { parameterName: 'eventFilters', parameterValue: value }));
+const extensionDisabled = (value: string): ApiError =>
+  new ApiError(400, rcError('OAU-236', 'Extension is disabled or frozen', { parameterName: 'eventFilters', parameterValue: value }));
 
 /** Validates and expands the filters of a create/update request; throws RC's 400 on the first bad one. */
 export function parseFilters(core: Core, raw: unknown, maxFilters: number): PushFilter[] {
@@ -37,9 +45,12 @@ export function parseFilters(core: Core, raw: unknown, maxFilters: number): Push
     if (m) {
       const acct = account(decodeURIComponent(m[1]!));
       const rawExt = decodeURIComponent(m[2]!);
-      const id = rawExt === '~' ? core.ownerId : /^\d+$/.test(rawExt) ? Number(rawExt) : NaN;
+      if (rawExt !== '~' && !/^\d+$/.test(rawExt)) throw invalidFilters(f);
+      const id = rawExt === '~' ? core.ownerId : Number(rawExt);
       const e = core.account.get(id);
-      if (!e || !core.account.attrsAt(e, now)) throw invalidFilters(f);
+      const attrs = e && core.account.attrsAt(e, now);
+      if (!attrs) throw extensionNotFound(f);
+      if (attrs.status === 'Disabled' || attrs.status === 'Frozen') throw extensionDisabled(f);
       const uri = `/restapi/v1.0/account/${acct}/extension/${id}/message-store`;
       out.set(uri, { kind: 'message-store', extensionId: id, uri });
       continue;

@@ -2,12 +2,16 @@
 // checks on connect, heartbeats, sequence gaps from lost events, subscription CRUD, filter
 // validation and the per-subscription filter limit, and the push control endpoints over HTTP.
 
+import fs from 'node:fs';
 import fc from 'fast-check';
 import { WebSocket } from 'ws';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { Simulator } from '../src';
 import { HOUR, http, startTestSim } from './helpers';
+import { buildValidators, loadSubset, specPath } from './openapi';
 import { RawGateway, TELEPHONY_FILTER, WS_DELIVERY, mailboxFilter, until, wsToken } from './push-support';
+
+const validate = buildValidators(loadSubset().schemas);
 
 let sim: Simulator | undefined;
 const open: RawGateway[] = [];
@@ -82,13 +86,13 @@ describe('subscriptions over the gateway', () => {
     expect(gone.body.errorCode).toBe('CMN-102');
   });
 
-  it('refuses unknown filters, other accounts, missing mailboxes and other transports (400)', async () => {
+  it('refuses unknown filters, other accounts, malformed mailboxes and other transports (400 CMN-101)', async () => {
     sim = await startTestSim();
     const g = await gateway(sim);
     const bad = [
       '/restapi/v1.0/account/~/extension/~/presence',
       '/restapi/v1.0/account/123/telephony/sessions',
-      mailboxFilter(999),
+      '/restapi/v1.0/account/~/extension/abc/message-store',
       'not a filter',
     ];
     for (const f of bad) {
@@ -99,6 +103,48 @@ describe('subscriptions over the gateway', () => {
     const pubnub = await g.request('POST', '/restapi/v1.0/subscription', { eventFilters: [TELEPHONY_FILTER], deliveryMode: { transportType: 'PubNub' } });
     expect(pubnub.status).toBe(400);
     expect(sim.push.subscriptions()).toEqual([]);
+  });
+
+  it('a mailbox filter for a missing or deleted extension → 400 OAU-232, a Disabled or Frozen one → 400 OAU-236, on create and update', async () => {
+    sim = await startTestSim();
+    const s = sim;
+    const g = await gateway(s);
+    const users = s.truth.extensions().filter((e: any) => e.status === 'Enabled' && e.type === 'User' && e.id !== s.ownerId).map((e: any) => e.id as number);
+    const [deleted, disabled, frozen, fine] = users as [number, number, number, number];
+    s.events.delete(deleted);
+    s.events.disable(disabled);
+    s.events.update(frozen, { status: 'Frozen' });
+    s.clock.advance(HOUR);
+    const { body: sub } = await g.request('POST', '/restapi/v1.0/subscription', { eventFilters: [TELEPHONY_FILTER, mailboxFilter(fine)], deliveryMode: WS_DELIVERY });
+    const refused: Array<[string, string, string]> = [
+      [mailboxFilter(999_999), 'OAU-232', 'Extension not found'],
+      [mailboxFilter(deleted), 'OAU-232', 'Extension not found'],
+      [`/restapi/v1.0/account/${s.accountId}/extension/${disabled}/message-store`, 'OAU-236', 'Extension is disabled or frozen'],
+      [mailboxFilter(frozen), 'OAU-236', 'Extension is disabled or frozen'],
+    ];
+    for (const [f, code, message] of refused) {
+      const eventFilters = [TELEPHONY_FILTER, mailboxFilter(fine), f];
+      for (const r of [
+        await g.request('POST', '/restapi/v1.0/subscription', { eventFilters, deliveryMode: WS_DELIVERY }),
+        await g.request('PUT', `/restapi/v1.0/subscription/${sub.id}`, { eventFilters }),
+      ]) {
+        expect(r.status, f).toBe(400);
+        expect(validate.rcError!(r.body), JSON.stringify(validate.rcError!.errors)).toBe(true);
+        expect(r.body).toEqual({ errorCode: code, message, errors: [{ errorCode: code, message, parameterName: 'eventFilters', parameterValue: f }] });
+      }
+    }
+    // The refused update changed nothing; no refused create left a subscription behind.
+    expect(sim.push.subscriptions()).toEqual([expect.objectContaining({ id: sub.id, eventFilters: sub.eventFilters })]);
+  });
+
+  it.runIf(fs.existsSync(specPath()))('OAU-232 and OAU-236 are the official codes and messages of subscription create and update', () => {
+    const spec = JSON.parse(fs.readFileSync(specPath(), 'utf8'));
+    for (const op of [spec.paths['/restapi/v1.0/subscription'].post, spec.paths['/restapi/v1.0/subscription/{subscriptionId}'].put]) {
+      expect(op['x-error-codes']).toEqual(expect.arrayContaining([
+        { httpCode: '400', errorCode: 'OAU-232', message: 'Extension not found' },
+        { httpCode: '400', errorCode: 'OAU-236', message: 'Extension is disabled or frozen' },
+      ]));
+    }
   });
 
   it('property: up to the filter limit a subscription holds the distinct expanded filters; above it, 400 CMN-101', async () => {
