@@ -99,7 +99,7 @@ async function loop(input: PushInput, state: PushLoopState, line: () => string):
     state.loops += 1;
     state.events += r.events;
     state.health = r.health;
-    setCurrentDetails(`${line()} · micro-syncs ${state.microSyncs}`);
+    setCurrentDetails(`${line()} · micro-syncs ${state.microSyncs}${state.microSyncsFailed ? ` (failed ${state.microSyncsFailed})` : ''}`);
 
     if (r.off) await sleep(r.permanent ? o.offRetryMs : Math.min(o.offRetryMs, MINUTE));
     else if (r.dirtyMailboxes > 0 || r.callLogDue) {

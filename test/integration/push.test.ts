@@ -166,6 +166,24 @@ describe('push notifications drive micro-syncs', () => {
     await expectCallLogEqualsTruth(stack, stack.sim.clock.now() - 3 * HOUR, stack.sim.clock.now() - 5 * MINUTE, 'records');
   });
 
+  it('a micro-sync that fails is counted, and the push workflow carries on with the next', async () => {
+    type Progress = { microSyncs: number; microSyncsFailed?: number };
+    const progress = async () => (await push!.query('progress')) as Progress;
+    // Every message store refused: the micro-sync's fan-out fails (MessageStoresRefused, not retryable).
+    const refusal = stack.sim.faults.add({ kind: '403', match: { path: /\/message-sync/ }, times: 100_000 });
+    stack.sim.clock.advance(HOUR);
+    stack.sim.push.deliverNow();
+    const failed = await until('a failed micro-sync', async () => ((await progress()).microSyncsFailed ? await progress() : undefined));
+    stack.sim.faults.remove(refusal);
+    stack.sim.clock.advance(HOUR);
+    stack.sim.push.deliverNow();
+    await until('a later micro-sync', async () => (await progress()).microSyncs > failed.microSyncs);
+    await drained();
+    expect((await push!.describe()).status.name).toBe('RUNNING');
+    const { rows } = await stack.db.pool.query(`SELECT status FROM ringcentral.sync_run WHERE run_id LIKE '%/micro-%' ORDER BY started_at DESC LIMIT 1`);
+    expect(rows[0].status).toBe('succeeded');
+  });
+
   it('continues as new every few loops: history stays bounded and the subscription lives on, renewed, without a gap', async () => {
     await stopPush();
     const handle = await startPush(fastPush({ listenMs: 300, loopsPerRun: 3, renewEveryMs: 300 }));
