@@ -3,6 +3,7 @@
  * RingCentral simulator with a seeded account, and an in-process worker. Runs a backfill
  * of the simulated history, then syncs while the account changes, then summarises.
  */
+import { demoStart, SYNC_STEP } from './timeline';
 import { dataConverter } from '../codec';
 import { Client, Connection } from '@temporalio/client';
 import { NativeConnection } from '@temporalio/worker';
@@ -36,11 +37,6 @@ export interface DemoHandle {
 
 const ACCOUNT = 'demo';
 const HOUR = 3_600_000;
-/** Simulated time between the scripted syncs. */
-// Simulated time between syncs: long enough that the newcomer with a recycled number makes
-// calls between the sync that first lists it (where its attributed history starts:
-// docs/dimension.md) and the next.
-const SYNC_STEP = 4 * HOUR;
 
 /** Moves the simulator's clock up to the wall clock every second (never back); returns its stop. */
 function keepPace(sim: Simulator): () => Promise<void> {
@@ -69,10 +65,9 @@ export async function runDemo(o: DemoOptions): Promise<DemoHandle> {
       seed: o.seed,
       extensions: o.extensions,
       days: o.days,
-      // The script moves simulated time forward (2 h per sync, 2 h for the recycled number):
-      // start far enough back that it ends before the wall clock, which it then keeps pace with,
-      // so queries with now() ask about the same moment as the data.
-      now: new Date(Date.now() - (o.syncs + 2) * SYNC_STEP),
+      // Ends before the wall clock, which it then keeps pace with, so queries with now() ask
+      // about the same moment as the data; sync 2 in the simulator's busy hours (timeline.ts).
+      now: demoStart(Date.now(), o.syncs),
       clockSpeed: 0, // the demo moves simulated time itself, between syncs
       // Time stands still during the backfill: an account large enough for the message-store
       // export (--extensions 200 and more) gets its export at once instead of never.

@@ -16,7 +16,7 @@ export interface WorkerProcess {
 
 export function spawnWorkerProcess(env: Record<string, string>): WorkerProcess {
   // Its own process group, so a signal reaches tsx's node child too.
-  const child = spawn(process.execPath, [path.join(ROOT, 'node_modules', 'tsx', 'dist', 'cli.mjs'), path.join(ROOT, 'src', 'client', 'main.ts'), 'worker'], {
+  const child = spawn(process.execPath, ['--import', 'tsx', path.join(ROOT, 'src', 'client', 'main.ts'), 'worker'], {
     cwd: ROOT,
     // Metrics off unless a test asks: several workers on one host would compete for the default ports.
     env: { ...process.env, RCSYNC_LOG_LEVEL: 'ERROR', RCSYNC_METRICS_ADDRESS: 'off', RCSYNC_TEMPORAL_METRICS_ADDRESS: 'off', ...env },
