@@ -148,7 +148,7 @@ async function planBackfillRun(deps: PlanDeps, run: BackfillPlanInput) {
     const s = { ...DEFAULT_EXTRACTION_SETTINGS, ...deps.settings };
     const listed = snapshots.extensions;
     const ids = listed
-      ? await snapshotMailboxes(pool, { runId: listed.runId, afterId: 0, limit: 1_000_000, excludeTypes: s.messageExcludeTypes, excludeStatuses: s.messageExcludeStatuses })
+      ? await snapshotMailboxes(pool, { runId: listed.runId, afterId: 0, excludeTypes: s.messageExcludeTypes, excludeStatuses: s.messageExcludeStatuses })
       : [];
     const stored = await messagesPerMailbox(pool, run.accountId, ids, range);
     const total = stored.reduce((n, c) => n + c, 0);

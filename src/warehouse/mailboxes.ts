@@ -1,17 +1,18 @@
 /** Which mailboxes a run reads, and how far back each one's message-sync frame must reach. */
 import type { Db } from './db';
+import { latestCompleteSnapshot } from './snapshots';
 
-/** Extension ids of a run's snapshot after `afterId`, but for the excluded types and statuses, in id order. */
+/** Extension ids of a run's snapshot after `afterId`, but for the excluded types and statuses, in id order; `limit` of them (all when unset). */
 export async function snapshotMailboxes(
   db: Db,
-  q: { runId: string; afterId: number; limit: number; excludeTypes: string[]; excludeStatuses: string[] },
+  q: { runId: string; afterId: number; limit?: number; excludeTypes: string[]; excludeStatuses: string[] },
 ): Promise<number[]> {
   const { rows } = await db.query<{ extension_id: number }>(
     `SELECT extension_id FROM ringcentral.extension_snapshot
       WHERE run_id = $1 AND extension_id > $2
         AND coalesce(type <> ALL($3), true) AND coalesce(status <> ALL($4), true)
       ORDER BY extension_id LIMIT $5`,
-    [q.runId, q.afterId, q.excludeTypes, q.excludeStatuses, q.limit],
+    [q.runId, q.afterId, q.excludeTypes, q.excludeStatuses, q.limit ?? null],
   );
   return rows.map((r) => r.extension_id);
 }
@@ -38,13 +39,6 @@ export async function oldestFollowedMessage(db: Db, m: { accountId: string; exte
 
 /** The listed mailboxes (but the excluded types and statuses) of the account's latest complete extension snapshot; none before the first. */
 export async function latestMailboxes(db: Db, q: { accountId: string; excludeTypes: string[]; excludeStatuses: string[] }): Promise<number[]> {
-  const { rows } = await db.query<{ extension_id: number }>(
-    `SELECT extension_id FROM ringcentral.extension_snapshot
-      WHERE run_id = (SELECT run_id FROM ringcentral.snapshot WHERE account_id = $1 AND stream = 'extensions' AND completed_at IS NOT NULL
-                       ORDER BY captured_at DESC LIMIT 1)
-        AND coalesce(type <> ALL($2), true) AND coalesce(status <> ALL($3), true)
-      ORDER BY extension_id`,
-    [q.accountId, q.excludeTypes, q.excludeStatuses],
-  );
-  return rows.map((r) => r.extension_id);
+  const latest = await latestCompleteSnapshot(db, q.accountId, 'extensions');
+  return latest ? snapshotMailboxes(db, { runId: latest.runId, afterId: 0, excludeTypes: q.excludeTypes, excludeStatuses: q.excludeStatuses }) : [];
 }

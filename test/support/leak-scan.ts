@@ -4,6 +4,7 @@
  * as whole words, so "Mark" does not match "keepDoneMarker") and credentials (the client
  * secret, the JWT, issued access tokens; matched anywhere).
  */
+import type { Client } from '@temporalio/client';
 import type { Simulator } from 'ringcentral-simulator';
 
 export interface Secrets {
@@ -38,6 +39,17 @@ export function findLeaks(text: string, secrets: Secrets): string[] {
   const leaks = [...secrets.credentials].filter((s) => text.includes(s));
   for (const s of secrets.personal) if (new RegExp(`(?<![A-Za-z0-9])${escape(s)}(?![A-Za-z0-9])`).test(text)) leaks.push(s);
   return leaks;
+}
+
+/** Every workflow history on the task queue, its payloads decoded too (base64 JSON): what each one leaks. */
+export async function historyLeaks(client: Client, taskQueue: string, secrets: Secrets): Promise<Array<{ workflowId: string; type: string; leaks: string[] }>> {
+  const scanned = [];
+  for await (const wf of client.workflow.list({ query: `TaskQueue = '${taskQueue}'` })) {
+    const history = JSON.stringify(await client.workflow.getHandle(wf.workflowId, wf.runId).fetchHistory());
+    const decoded = history.replace(/"data":"([A-Za-z0-9+/=]+)"/g, (_, b64) => Buffer.from(b64, 'base64').toString('utf8'));
+    scanned.push({ workflowId: wf.workflowId, type: wf.type, leaks: findLeaks(decoded, secrets) });
+  }
+  return scanned;
 }
 
 /** JSON log lines as text to scan: each line raw and with its string values decoded (escapes undone). */
